@@ -1,0 +1,90 @@
+package dev.amdahl.jobs.kinds;
+
+import dev.amdahl.jobs.Cancellation;
+import dev.amdahl.jobs.Codec;
+import dev.amdahl.jobs.JobKind;
+import dev.amdahl.jobs.JobResult;
+import dev.amdahl.jobs.Params;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Synthetic work of a known duration, for watching scheduling and scaling: {@code tasks}
+ * sleeps of {@code millis} each. With the default split every sleep is one task; a smaller
+ * top-level {@code tasks} groups consecutive sleeps into one task.
+ */
+public final class SleepKind implements JobKind<SleepKind.Slept> {
+
+  /** How many sleeps were done and for how long in all. */
+  public record Slept(long sleeps, long millis) {
+  }
+
+  private static final Codec<Slept> CODEC = Codec.json(
+      s -> new JsonObject().put("sleeps", s.sleeps()).put("millis", s.millis()),
+      j -> new Slept(j.getLong("sleeps"), j.getLong("millis")));
+
+  @Override
+  public String name() {
+    return "sleep";
+  }
+
+  @Override
+  public JsonObject validate(JsonObject params) {
+    Params p = Params.of(params, Set.of("tasks", "millis"));
+    p.intValue("tasks", 10, 1, 100_000);
+    p.longValue("millis", 100L, 0, 600_000);
+    return p.normalized();
+  }
+
+  @Override
+  public int defaultTasks(JsonObject params) {
+    return params.getInteger("tasks");
+  }
+
+  @Override
+  public int maxTasks(JsonObject params) {
+    return params.getInteger("tasks");
+  }
+
+  @Override
+  public List<JsonObject> split(JsonObject params, int tasks) {
+    int sleeps = params.getInteger("tasks");
+    List<JsonObject> out = new ArrayList<>(tasks);
+    for (int i = 0; i < tasks; i++) {
+      long first = (long) sleeps * i / tasks;
+      long next = (long) sleeps * (i + 1) / tasks;
+      out.add(new JsonObject().put("sleeps", next - first));
+    }
+    return out;
+  }
+
+  @Override
+  public Slept execute(JsonObject params, JsonObject task, Cancellation cancellation) throws InterruptedException {
+    long sleeps = task.getLong("sleeps");
+    long total = sleeps * params.getLong("millis");
+    long deadline = System.nanoTime() + total * 1_000_000L;
+    for (long left = total; left > 0; left = (deadline - System.nanoTime()) / 1_000_000L) {
+      cancellation.check();
+      Thread.sleep(Math.min(left, 50));
+    }
+    return new Slept(sleeps, total);
+  }
+
+  @Override
+  public Slept merge(Slept a, Slept b) {
+    return new Slept(a.sleeps() + b.sleeps(), a.millis() + b.millis());
+  }
+
+  @Override
+  public JobResult finish(JsonObject params, Slept merged) {
+    return JobResult.of(new JsonObject().put("sleeps", merged.sleeps()).put("millis", merged.millis()));
+  }
+
+  @Override
+  public Codec<Slept> codec() {
+    return CODEC;
+  }
+}
