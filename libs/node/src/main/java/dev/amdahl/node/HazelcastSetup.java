@@ -1,0 +1,96 @@
+package dev.amdahl.node;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.IndexConfig;
+import com.hazelcast.config.IndexType;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MultiMapConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.PartitionGroupConfig;
+import com.hazelcast.config.QueueConfig;
+import dev.amdahl.node.grid.GridSerialization;
+
+/**
+ * Builds the Hazelcast configuration of every node. Grid members are the data members;
+ * coordinators and workers join as lite members, own no partitions, and can come and go
+ * without moving data.
+ */
+public final class HazelcastSetup {
+  /** Member attribute with the node's id. */
+  public static final String ATTR_NODE = "amdahl.node";
+  /** Member attribute with the node's role. */
+  public static final String ATTR_ROLE = "amdahl.role";
+  /** Member attribute with the node's version. */
+  public static final String ATTR_VERSION = "amdahl.version";
+  /** Zone attribute read by Hazelcast's ZONE_AWARE partition grouping. */
+  public static final String ATTR_ZONE = "hazelcast.partition.group.zone";
+
+  private HazelcastSetup() {
+  }
+
+  public static Config config(NodeConfig node) {
+    Config config = new Config();
+    config.setClusterName(node.clusterName());
+    config.setInstanceName(node.id());
+    config.setLiteMember(node.role() != Role.GRID);
+    config.getMemberAttributeConfig()
+        .setAttribute(ATTR_NODE, node.id())
+        .setAttribute(ATTR_ROLE, node.role().label())
+        .setAttribute(ATTR_VERSION, node.version())
+        .setAttribute(ATTR_ZONE, node.zone());
+    setupNetwork(config.getNetworkConfig(), node);
+    setupFailureDetection(config);
+    setupStructures(config);
+    GridSerialization.register(config.getSerializationConfig());
+    if (node.zoneAware() && node.role() == Role.GRID) {
+      config.getPartitionGroupConfig().setEnabled(true)
+          .setGroupType(PartitionGroupConfig.MemberGroupType.ZONE_AWARE);
+    }
+    return config;
+  }
+
+  private static void setupNetwork(NetworkConfig network, NodeConfig node) {
+    network.setPort(node.hazelcastPort()).setPortAutoIncrement(true).setPortCount(100);
+    if (!node.bindHost().equals("0.0.0.0")) {
+      network.getInterfaces().setEnabled(true).addInterface(node.bindHost());
+    }
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(node.seeds());
+  }
+
+  // A dead node's tasks are also caught by lease expiry; these make membership catch it sooner.
+  private static void setupFailureDetection(Config config) {
+    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", "8");
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.logging.type", "jdk");
+    config.setProperty("hazelcast.graceful.shutdown.max.wait", "60");
+    config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    config.setProperty("hazelcast.partition.count", "71");
+  }
+
+  private static void setupStructures(Config config) {
+    config.addMapConfig(new MapConfig(Names.TASKS)
+        .setBackupCount(1)
+        .addIndexConfig(new IndexConfig(IndexType.HASH, "jobId"))
+        .addIndexConfig(new IndexConfig(IndexType.HASH, "state"))
+        .addIndexConfig(new IndexConfig(IndexType.HASH, "owner"))
+        .addIndexConfig(new IndexConfig(IndexType.SORTED, "leaseExpiry")));
+    config.addMapConfig(new MapConfig(Names.JOBS).setBackupCount(1));
+    config.addMapConfig(new MapConfig(Names.ATTACHMENTS).setBackupCount(1));
+    config.addMapConfig(new MapConfig(Names.NODES).setBackupCount(1));
+    config.addMapConfig(new MapConfig(Names.COORDINATION).setBackupCount(1));
+    config.addQueueConfig(new QueueConfig("amdahl.pending.*").setBackupCount(1).setMaxSize(0));
+    // What vertx-hazelcast's default-cluster.xml sets; grid members hold these for the event bus.
+    config.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1)
+        .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
+    config.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
+    config.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
+  }
+}

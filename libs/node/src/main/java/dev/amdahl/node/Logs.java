@@ -1,0 +1,26 @@
+package dev.amdahl.node;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** One-line log format for every node; Hazelcast's own chatter only from warnings up. */
+public final class Logs {
+  // Held so the levels set on them are not lost when unreferenced loggers are collected.
+  private static final Logger HAZELCAST = Logger.getLogger("com.hazelcast");
+  private static final Logger NETTY = Logger.getLogger("io.netty");
+
+  private Logs() {
+  }
+
+  /** Call first thing in {@code main}, before any logger exists. */
+  public static void setup() {
+    System.setProperty("java.util.logging.SimpleFormatter.format",
+        "%1$tF %1$tT.%1$tL %4$-7s [%3$s] %5$s%6$s%n");
+    HAZELCAST.setLevel(Level.WARNING);
+    NETTY.setLevel(Level.WARNING);
+  }
+
+  public static Logger logger(Class<?> type) {
+    return Logger.getLogger(type.getSimpleName());
+  }
+}

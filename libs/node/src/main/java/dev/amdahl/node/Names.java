@@ -1,0 +1,41 @@
+package dev.amdahl.node;
+
+/**
+ * The names of every Hazelcast structure and event-bus address Amdahl uses, in one place.
+ */
+public final class Names {
+  private Names() {
+  }
+
+  /** Job records (JSON), keyed by job id; written by the leading coordinator. */
+  public static final String JOBS = "amdahl.jobs";
+  /** Finished jobs' files (the Mandelbrot PNG), keyed by job id. */
+  public static final String ATTACHMENTS = "amdahl.attachments";
+  /** One {@link dev.amdahl.node.grid.TaskEntry} per task, keyed by {@code jobId/index}. */
+  public static final String TASKS = "amdahl.tasks";
+  /** Every live node's self-description (JSON), keyed by node id, refreshed on each pulse. */
+  public static final String NODES = "amdahl.nodes";
+  /** Coordination state, such as the coordinator leader lock. */
+  public static final String COORDINATION = "amdahl.coordination";
+  /** The key in {@link #COORDINATION} whose lock the leading coordinator holds. */
+  public static final String LEADER_KEY = "leader";
+
+  /** Pending task keys are spread over this many queues, so no one member holds them all. */
+  public static final int QUEUE_SHARDS = 16;
+
+  /** The queue of pending task keys number {@code shard}. */
+  public static String pendingQueue(int shard) {
+    return "amdahl.pending." + shard;
+  }
+
+  /** Published by a worker when the grid accepted its task result. */
+  public static final String TASK_DONE = "amdahl.task.done";
+  /** Published by a worker when a task failed. */
+  public static final String TASK_FAILED = "amdahl.task.failed";
+  /** Published by the coordinator when a job is cancelled or finished: workers drop its tasks. */
+  public static final String JOB_STOPPED = "amdahl.job.stopped";
+  /** Published by the coordinator that accepted a job, so the leader starts it at once. */
+  public static final String JOB_SUBMITTED = "amdahl.job.submitted";
+  /** Published by the coordinator when a job changes state. */
+  public static final String JOB_UPDATED = "amdahl.job.updated";
+}

@@ -1,0 +1,234 @@
+package dev.amdahl.node;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import dev.amdahl.node.grid.Grid;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What every node has: its place in the cluster (a Hazelcast member, and for coordinators
+ * and workers a clustered Vert.x), a metrics registry, health and metrics over HTTP, a
+ * pulse that keeps its entry in the node registry fresh, and a graceful shutdown.
+ */
+public final class NodeRuntime {
+  private static final Logger LOG = Logs.logger(NodeRuntime.class);
+
+  private final NodeConfig config;
+  private final Vertx vertx;
+  private final HazelcastInstance hazelcast;
+  private final Grid grid;
+  private final PrometheusMeterRegistry metrics;
+  private final ScheduledExecutorService scheduler;
+  private final long startedAt = System.currentTimeMillis();
+  private volatile NodeState state = NodeState.JOINING;
+  private volatile Supplier<JsonObject> details = JsonObject::new;
+  private volatile int httpPort;
+
+  private NodeRuntime(NodeConfig config, Vertx vertx, HazelcastInstance hazelcast, PrometheusMeterRegistry metrics) {
+    this.config = config;
+    this.vertx = vertx;
+    this.hazelcast = hazelcast;
+    this.grid = new Grid(hazelcast);
+    this.metrics = metrics;
+    this.scheduler = Executors.newScheduledThreadPool(2, runnable -> {
+      Thread thread = new Thread(runnable, "amdahl-pulse");
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /**
+   * Joins the cluster: a grid node as a Hazelcast data member (with a local Vert.x for its
+   * HTTP endpoints), any other node as a clustered Vert.x on a Hazelcast lite member.
+   * Blocks until joined; for {@code main} only.
+   */
+  public static NodeRuntime join(NodeConfig config) {
+    PrometheusMeterRegistry metrics = NodeMetrics.create(config);
+    VertxOptions options = new VertxOptions()
+        .setEventLoopPoolSize(2)
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(false));
+    var builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(metrics));
+    Vertx vertx;
+    HazelcastInstance hazelcast;
+    if (config.role() == Role.GRID) {
+      hazelcast = Hazelcast.newHazelcastInstance(HazelcastSetup.config(config));
+      vertx = builder.build();
+    } else {
+      if (!config.bindHost().equals("0.0.0.0")) {
+        options.getEventBusOptions().setHost(config.bindHost());
+      }
+      HazelcastClusterManager clusterManager = new HazelcastClusterManager(HazelcastSetup.config(config));
+      vertx = builder.withClusterManager(clusterManager).buildClustered().await();
+      hazelcast = clusterManager.getHazelcastInstance();
+    }
+    NodeRuntime runtime = new NodeRuntime(config, vertx, hazelcast, metrics);
+    runtime.exitWithParent();
+    LOG.info(() -> config.role().label() + " " + config.id() + " (version " + config.version() + ", zone "
+        + config.zone() + ") joined cluster '" + config.clusterName() + "' with "
+        + hazelcast.getCluster().getMembers().size() + " members");
+    return runtime;
+  }
+
+  public NodeConfig config() {
+    return config;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Grid grid() {
+    return grid;
+  }
+
+  public PrometheusMeterRegistry metrics() {
+    return metrics;
+  }
+
+  public NodeState state() {
+    return state;
+  }
+
+  /** For background work that talks to the grid: never on an event loop. */
+  public ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  /** Role-specific fields added to this node's registry entry on each pulse. */
+  public void describeWith(Supplier<JsonObject> details) {
+    this.details = details;
+  }
+
+  /** A router with {@code /health/live}, {@code /health/ready} and {@code /metrics}. */
+  public Router router() {
+    Router router = Router.router(vertx);
+    router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.get("/health/ready").handler(ctx -> {
+      boolean ready = isReady();
+      ctx.response().setStatusCode(ready ? 200 : 503);
+      ctx.json(new JsonObject().put("status", ready ? "UP" : "DOWN").put("state", state.name()));
+    });
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+        .end(metrics.scrape()));
+    return router;
+  }
+
+  /** Serves {@code router} on the configured HTTP port; blocks until listening. */
+  public HttpServer listen(Router router) {
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+            .setHost(config.bindHost())
+            .setPort(config.httpPort())
+            .setCompressionSupported(true))
+        .requestHandler(router)
+        .listen().await();
+    httpPort = server.actualPort();
+    LOG.info(() -> "HTTP on " + httpUrl());
+    return server;
+  }
+
+  /** The base URL of this node's health and metrics endpoints. */
+  public String httpUrl() {
+    return "http://" + config.advertisedHost() + ":" + httpPort;
+  }
+
+  /** Marks the node ready and starts its pulse. */
+  public void ready(long pulseMillis) {
+    state = NodeState.READY;
+    pulse();
+    scheduler.scheduleAtFixedRate(this::pulse, pulseMillis, pulseMillis, TimeUnit.MILLISECONDS);
+  }
+
+  public boolean isReady() {
+    return state == NodeState.READY && hazelcast.getLifecycleService().isRunning();
+  }
+
+  /** Writes this node's entry to the registry; it expires unless the next pulse renews it. */
+  public void pulse() {
+    if (!hazelcast.getLifecycleService().isRunning()) {
+      return;
+    }
+    try {
+      grid.nodes().set(config.id(), describe().encode(), 10, TimeUnit.SECONDS);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "pulse could not reach the grid: " + e);
+    }
+  }
+
+  public JsonObject describe() {
+    return new JsonObject()
+        .put("id", config.id())
+        .put("role", config.role().label())
+        .put("version", config.version())
+        .put("zone", config.zone())
+        .put("state", state.name())
+        .put("host", config.advertisedHost())
+        .put("pid", ProcessHandle.current().pid())
+        .put("http", httpUrl())
+        .put("startedAt", startedAt)
+        .put("pulseAt", System.currentTimeMillis())
+        .mergeIn(details.get());
+  }
+
+  /**
+   * On SIGTERM (or when the launching process dies): report draining, run {@code drain}
+   * (stop taking work, finish or hand back what it holds), leave the registry and the
+   * cluster, exit.
+   */
+  public void onShutdown(Runnable drain) {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(drain), "amdahl-shutdown"));
+  }
+
+  private void shutdown(Runnable drain) {
+    LOG.info(() -> config.id() + " draining");
+    state = NodeState.DRAINING;
+    pulse();
+    try {
+      drain.run();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "drain did not finish cleanly", e);
+    }
+    try {
+      grid.nodes().delete(config.id());
+    } catch (RuntimeException e) {
+      LOG.fine("could not leave the node registry: " + e);
+    }
+    scheduler.shutdownNow();
+    try {
+      if (config.role() == Role.GRID) {
+        hazelcast.shutdown();
+      }
+      vertx.close().await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.log(Level.WARNING, "leaving the cluster failed", e);
+    }
+    LOG.info(() -> config.id() + " left the cluster");
+  }
+
+  // ./amdahl local passes its pid: a node it started never outlives it.
+  private void exitWithParent() {
+    String parent = System.getenv("AMDAHL_PARENT_PID");
+    if (parent == null) {
+      return;
+    }
+    ProcessHandle.of(Long.parseLong(parent)).ifPresentOrElse(
+        handle -> handle.onExit().thenRun(() -> System.exit(0)),
+        () -> System.exit(0));
+  }
+}

@@ -1,0 +1,261 @@
+package dev.amdahl.node.grid;
+
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+
+import java.io.IOException;
+
+/**
+ * One task's whole state in the grid: what to run, who holds its lease, and its result.
+ *
+ * <p>Changed only by entry processors, which run on the member owning the entry's
+ * partition, so every change is atomic and timed by one clock. The serialized form starts
+ * with a format number and a newer version may append fields, so old and new nodes share
+ * one grid during a rolling upgrade.
+ */
+public final class TaskEntry implements IdentifiedDataSerializable {
+  /** Waiting in a pending queue. */
+  public static final String QUEUED = "QUEUED";
+  /** Held by a worker until its lease expires. */
+  public static final String LEASED = "LEASED";
+  /** A result was accepted; later results are duplicates. */
+  public static final String DONE = "DONE";
+  /** Failed on every attempt; fails its job. */
+  public static final String FAILED = "FAILED";
+
+  private static final int FORMAT = 1;
+
+  private String jobId;
+  private int index;
+  private String kind;
+  private String params;
+  private String input;
+  private String state;
+  private String owner;
+  private long leaseExpiry;
+  private int attempt;
+  private int maxAttempts;
+  private long queuedAt;
+  private long updatedAt;
+  private byte[] result;
+  private String resultBy;
+  private long micros;
+  private String lastError;
+
+  public TaskEntry() {
+  }
+
+  /** A new task, queued now. */
+  public static TaskEntry queued(String jobId, int index, String kind, String params, String input, int maxAttempts) {
+    TaskEntry entry = new TaskEntry();
+    entry.jobId = jobId;
+    entry.index = index;
+    entry.kind = kind;
+    entry.params = params;
+    entry.input = input;
+    entry.state = QUEUED;
+    entry.maxAttempts = maxAttempts;
+    entry.queuedAt = System.currentTimeMillis();
+    entry.updatedAt = entry.queuedAt;
+    return entry;
+  }
+
+  /** The map key of task {@code index} of job {@code jobId}. */
+  public static String key(String jobId, int index) {
+    return jobId + "/" + index;
+  }
+
+  public String key() {
+    return key(jobId, index);
+  }
+
+  /** The pending queue this task waits in; a job's tasks spread over every shard. */
+  public static int shardOf(String key) {
+    return Math.floorMod(key.hashCode(), dev.amdahl.node.Names.QUEUE_SHARDS);
+  }
+
+  /** A copy without the result bytes, for handing a task to a worker. */
+  TaskEntry withoutResult() {
+    TaskEntry copy = copy();
+    copy.result = null;
+    return copy;
+  }
+
+  TaskEntry copy() {
+    TaskEntry c = new TaskEntry();
+    c.jobId = jobId;
+    c.index = index;
+    c.kind = kind;
+    c.params = params;
+    c.input = input;
+    c.state = state;
+    c.owner = owner;
+    c.leaseExpiry = leaseExpiry;
+    c.attempt = attempt;
+    c.maxAttempts = maxAttempts;
+    c.queuedAt = queuedAt;
+    c.updatedAt = updatedAt;
+    c.result = result;
+    c.resultBy = resultBy;
+    c.micros = micros;
+    c.lastError = lastError;
+    return c;
+  }
+
+  void lease(String newOwner, long now, long leaseMillis) {
+    state = LEASED;
+    owner = newOwner;
+    leaseExpiry = now + leaseMillis;
+    attempt++;
+    updatedAt = now;
+  }
+
+  void requeue(long now) {
+    state = QUEUED;
+    owner = null;
+    leaseExpiry = 0;
+    queuedAt = now;
+    updatedAt = now;
+  }
+
+  void complete(String by, byte[] bytes, long tookMicros, long now) {
+    state = DONE;
+    result = bytes;
+    resultBy = by;
+    micros = tookMicros;
+    leaseExpiry = 0;
+    updatedAt = now;
+  }
+
+  void fail(String error, long now) {
+    state = FAILED;
+    lastError = error;
+    leaseExpiry = 0;
+    updatedAt = now;
+  }
+
+  void recordError(String error) {
+    lastError = error;
+  }
+
+  void renew(long now, long leaseMillis) {
+    leaseExpiry = now + leaseMillis;
+  }
+
+  public String getJobId() {
+    return jobId;
+  }
+
+  public int getIndex() {
+    return index;
+  }
+
+  public String getKind() {
+    return kind;
+  }
+
+  public String getParams() {
+    return params;
+  }
+
+  public String getInput() {
+    return input;
+  }
+
+  public String getState() {
+    return state;
+  }
+
+  public String getOwner() {
+    return owner;
+  }
+
+  public long getLeaseExpiry() {
+    return leaseExpiry;
+  }
+
+  public int getAttempt() {
+    return attempt;
+  }
+
+  public int getMaxAttempts() {
+    return maxAttempts;
+  }
+
+  public long getQueuedAt() {
+    return queuedAt;
+  }
+
+  public long getUpdatedAt() {
+    return updatedAt;
+  }
+
+  public byte[] getResult() {
+    return result;
+  }
+
+  public String getResultBy() {
+    return resultBy;
+  }
+
+  public long getMicros() {
+    return micros;
+  }
+
+  public String getLastError() {
+    return lastError;
+  }
+
+  @Override
+  public int getFactoryId() {
+    return GridSerialization.FACTORY_ID;
+  }
+
+  @Override
+  public int getClassId() {
+    return GridSerialization.TASK_ENTRY;
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeInt(FORMAT);
+    out.writeString(jobId);
+    out.writeInt(index);
+    out.writeString(kind);
+    out.writeString(params);
+    out.writeString(input);
+    out.writeString(state);
+    out.writeString(owner);
+    out.writeLong(leaseExpiry);
+    out.writeInt(attempt);
+    out.writeInt(maxAttempts);
+    out.writeLong(queuedAt);
+    out.writeLong(updatedAt);
+    out.writeByteArray(result);
+    out.writeString(resultBy);
+    out.writeLong(micros);
+    out.writeString(lastError);
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    in.readInt(); // format: version 1 fields come first in every later format
+    jobId = in.readString();
+    index = in.readInt();
+    kind = in.readString();
+    params = in.readString();
+    input = in.readString();
+    state = in.readString();
+    owner = in.readString();
+    leaseExpiry = in.readLong();
+    attempt = in.readInt();
+    maxAttempts = in.readInt();
+    queuedAt = in.readLong();
+    updatedAt = in.readLong();
+    result = in.readByteArray();
+    resultBy = in.readString();
+    micros = in.readLong();
+    lastError = in.readString();
+  }
+}
