@@ -1,0 +1,40 @@
+package dev.amdahl.worker;
+
+import dev.amdahl.node.Env;
+import dev.amdahl.node.NodeConfig;
+import dev.amdahl.node.Role;
+
+/**
+ * A worker's settings, read once from the environment.
+ *
+ * @param node          the settings every node has
+ * @param threads       tasks run at once ({@code AMDAHL_WORKER_THREADS}, default: cores)
+ * @param maxHeld       tasks held at once, running or about to ({@code AMDAHL_WORKER_MAX_HELD}, default 2 × threads)
+ * @param leaseMillis   how long a claimed task stays ours without a pulse ({@code AMDAHL_LEASE_MS})
+ * @param pulseMillis   how often the worker pulses, renewing its leases ({@code AMDAHL_PULSE_MS})
+ * @param drainSeconds  on SIGTERM, how long to finish held tasks before handing them back ({@code AMDAHL_DRAIN_SECONDS})
+ * @param slowdown      makes every task take this many times as long ({@code AMDAHL_SLOWDOWN}), to play a straggler
+ */
+public record WorkerConfig(
+    NodeConfig node,
+    int threads,
+    int maxHeld,
+    long leaseMillis,
+    long pulseMillis,
+    int drainSeconds,
+    double slowdown) {
+
+  public static WorkerConfig from(Env env) {
+    NodeConfig node = NodeConfig.from(env, Role.WORKER, 0);
+    int threads = env.integer("AMDAHL_WORKER_THREADS", Runtime.getRuntime().availableProcessors(), 1, 256);
+    long pulse = env.longValue("AMDAHL_PULSE_MS", 1000, 50, 60_000);
+    return new WorkerConfig(
+        node,
+        threads,
+        env.integer("AMDAHL_WORKER_MAX_HELD", 2 * threads, threads, 10_000),
+        env.longValue("AMDAHL_LEASE_MS", 10_000, 3 * pulse, 600_000),
+        pulse,
+        env.integer("AMDAHL_DRAIN_SECONDS", 20, 0, 3600),
+        env.decimal("AMDAHL_SLOWDOWN", 1.0, 1.0, 1000.0));
+  }
+}
