@@ -1,0 +1,24 @@
+package dev.amdahl.coordinator;
+
+import dev.amdahl.node.Env;
+import dev.amdahl.node.NodeConfig;
+import dev.amdahl.node.Role;
+
+/**
+ * A coordinator's settings, read once from the environment.
+ *
+ * @param node          the settings every node has (the API listens on {@code AMDAHL_HTTP_PORT}, default 8080)
+ * @param bodyLimit     largest request body accepted, in bytes ({@code AMDAHL_BODY_LIMIT})
+ * @param maxAttempts   attempts a task gets before it fails its job ({@code AMDAHL_MAX_ATTEMPTS})
+ * @param pulseMillis   how often the coordinator pulses ({@code AMDAHL_PULSE_MS})
+ */
+public record CoordinatorConfig(NodeConfig node, int bodyLimit, int maxAttempts, long pulseMillis) {
+
+  public static CoordinatorConfig from(Env env) {
+    return new CoordinatorConfig(
+        NodeConfig.from(env, Role.COORDINATOR, 8080),
+        env.integer("AMDAHL_BODY_LIMIT", 64 * 1024, 1024, 16 * 1024 * 1024),
+        env.integer("AMDAHL_MAX_ATTEMPTS", 3, 1, 100),
+        env.longValue("AMDAHL_PULSE_MS", 1000, 50, 60_000));
+  }
+}

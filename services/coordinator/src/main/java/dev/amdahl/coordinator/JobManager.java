@@ -1,0 +1,510 @@
+package dev.amdahl.coordinator;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.collection.IQueue;
+import com.hazelcast.map.IMap;
+import com.hazelcast.projection.Projections;
+import com.hazelcast.query.Predicate;
+import com.hazelcast.query.Predicates;
+import dev.amdahl.jobs.JobKind;
+import dev.amdahl.jobs.JobKinds;
+import dev.amdahl.jobs.JobResult;
+import dev.amdahl.node.HazelcastSetup;
+import dev.amdahl.node.Logs;
+import dev.amdahl.node.MetricNames;
+import dev.amdahl.node.Names;
+import dev.amdahl.node.NodeRuntime;
+import dev.amdahl.node.grid.Grid;
+import dev.amdahl.node.grid.Requeue;
+import dev.amdahl.node.grid.TaskEntry;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The job lifecycle, run by the leading coordinator: split queued jobs into tasks, follow
+ * their progress, take back tasks whose worker died or froze, and merge the results.
+ *
+ * <p>Everything here runs on one thread, the leader thread, so no state needs locking.
+ * All state that matters lives in the grid; what this class keeps in memory (which tasks
+ * are done) is rebuilt from the grid when a coordinator takes over.
+ */
+final class JobManager {
+  private static final Logger LOG = Logs.logger(JobManager.class);
+  private static final int CHUNK = 1000;
+  private static final long ORPHAN_AGE_MILLIS = 5_000;
+
+  private final NodeRuntime node;
+  private final Grid grid;
+  private final JobStore store;
+  private final CoordinatorConfig config;
+  private final MeterRegistry metrics;
+  private final ScheduledExecutorService leader;
+  private final Map<String, Run> runs = new LinkedHashMap<>();
+  private Set<String> orphanSuspects = Set.of();
+  private volatile boolean leading;
+  private volatile boolean stopping;
+  private final AtomicLong backlog = new AtomicLong();
+  private final Map<JobState, AtomicLong> jobCounts = new EnumMap<>(JobState.class);
+
+  /** What the leader knows about one running job. */
+  private static final class Run {
+    final String id;
+    final String kind;
+    final JsonObject params;
+    final int total;
+    final BitSet done;
+    final long startedNanos = System.nanoTime();
+    int doneCount;
+    int persistedCount = -1;
+
+    Run(JsonObject job) {
+      this.id = job.getString("id");
+      this.kind = job.getString("kind");
+      this.params = job.getJsonObject("params");
+      this.total = job.getInteger("tasks");
+      this.done = new BitSet(total);
+    }
+
+    boolean markDone(int index) {
+      if (index < 0 || index >= total || done.get(index)) {
+        return false;
+      }
+      done.set(index);
+      doneCount++;
+      return true;
+    }
+
+    boolean complete() {
+      return doneCount == total;
+    }
+  }
+
+  JobManager(NodeRuntime node, JobStore store, CoordinatorConfig config) {
+    this.node = node;
+    this.grid = node.grid();
+    this.store = store;
+    this.config = config;
+    this.metrics = node.metrics();
+    this.leader = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "amdahl-leader");
+      thread.setDaemon(true);
+      return thread;
+    });
+    Gauge.builder(MetricNames.TASKS_BACKLOG, backlog, AtomicLong::get)
+        .description("Task keys waiting in the pending queues").register(metrics);
+    for (JobState state : JobState.values()) {
+      AtomicLong count = new AtomicLong();
+      jobCounts.put(state, count);
+      Gauge.builder(MetricNames.JOBS, count, AtomicLong::get).tag("state", state.name())
+          .description("Jobs by state, as the leader sees them").register(metrics);
+    }
+  }
+
+  void start() {
+    var bus = node.vertx().eventBus();
+    bus.<JsonObject>consumer(Names.TASK_DONE, m -> onLeader(() -> taskDone(m.body())));
+    bus.<JsonObject>consumer(Names.TASK_FAILED, m -> onLeader(() -> reconcile(runs.get(m.body().getString("jobId")))));
+    bus.<JsonObject>consumer(Names.JOB_SUBMITTED, m -> onLeader(this::startQueued));
+    bus.<JsonObject>consumer(Names.JOB_STOPPED, m -> onLeader(() -> reconcile(runs.get(m.body().getString("jobId")))));
+    leader.execute(this::seekLeadership);
+  }
+
+  boolean isLeader() {
+    return leading;
+  }
+
+  JsonObject describe() {
+    return new JsonObject().put("leader", leading).put("runningJobs", runs.size());
+  }
+
+  /** Runs {@code action} on the leader thread, if this coordinator leads. */
+  private void onLeader(Runnable action) {
+    if (leading && !stopping) {
+      leader.execute(guarded(action));
+    }
+  }
+
+  private static Runnable guarded(Runnable action) {
+    return () -> {
+      try {
+        action.run();
+      } catch (RuntimeException | Error e) {
+        // A periodic task that throws is never run again: log and carry on.
+        LOG.log(Level.WARNING, "leader step failed; it runs again on the next tick", e);
+      }
+    };
+  }
+
+  private void seekLeadership() {
+    if (stopping) {
+      return;
+    }
+    try {
+      if (grid.coordination().tryLock(Names.LEADER_KEY, 1, TimeUnit.SECONDS)) {
+        lead();
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "could not reach the leader lock: " + e);
+    }
+    leader.schedule(this::seekLeadership, 500, TimeUnit.MILLISECONDS);
+  }
+
+  private void lead() {
+    leading = true;
+    grid.coordination().set("leaderId", config.node().id());
+    LOG.info(() -> config.node().id() + " leads: resuming jobs from the grid");
+    for (JsonObject job : store.inState(JobState.RUNNING)) {
+      guarded(() -> resume(job)).run();
+    }
+    startQueued();
+    grid.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        String nodeId = event.getMember().getAttribute(HazelcastSetup.ATTR_NODE);
+        if (nodeId != null) {
+          onLeader(() -> requeueTasksOf(nodeId));
+        }
+      }
+    });
+    leader.scheduleWithFixedDelay(guarded(this::tick), 250, 250, TimeUnit.MILLISECONDS);
+    leader.scheduleWithFixedDelay(guarded(this::reconcileAll), 2000, 2000, TimeUnit.MILLISECONDS);
+    leader.scheduleWithFixedDelay(guarded(this::reapExpiredLeases), 500, 500, TimeUnit.MILLISECONDS);
+    leader.scheduleWithFixedDelay(guarded(this::sweepOrphans), ORPHAN_AGE_MILLIS, ORPHAN_AGE_MILLIS, TimeUnit.MILLISECONDS);
+    leader.scheduleWithFixedDelay(guarded(this::measure), 0, 1000, TimeUnit.MILLISECONDS);
+  }
+
+  private void tick() {
+    startQueued();
+    for (Run run : new ArrayList<>(runs.values())) {
+      if (run.complete()) {
+        finish(run);
+      } else if (run.doneCount != run.persistedCount) {
+        persistProgress(run);
+      }
+    }
+  }
+
+  // ---- starting jobs
+
+  private void startQueued() {
+    for (JsonObject job : store.inState(JobState.QUEUED)) {
+      start(job);
+    }
+  }
+
+  private void start(JsonObject queued) {
+    String id = queued.getString("id");
+    long splitStart = System.nanoTime();
+    JobKind<?> kind = JobKinds.get(queued.getString("kind"));
+    List<JsonObject> inputs = kind.split(queued.getJsonObject("params"), queued.getInteger("tasks"));
+    long splitMillis = (System.nanoTime() - splitStart) / 1_000_000;
+    var running = store.update(id, job -> JobState.valueOf(job.getString("state")) != JobState.QUEUED ? null
+        : job.put("state", JobState.RUNNING.name()).put("startedAt", Instant.now().toString())
+            .put("progress", new JsonObject().put("total", inputs.size()).put("done", 0))
+            .put("timeline", job.getJsonObject("timeline", new JsonObject()).put("splitMillis", splitMillis)));
+    if (running.isEmpty() || !JobState.RUNNING.name().equals(running.get().getString("state"))) {
+      return;
+    }
+    dispatch(running.get(), inputs, true);
+  }
+
+  /** Writes the tasks to the grid and their keys to the queues; on a resume, only the missing ones. */
+  private void dispatch(JsonObject job, List<JsonObject> inputs, boolean fresh) {
+    String id = job.getString("id");
+    long start = System.nanoTime();
+    String params = job.getJsonObject("params").encode();
+    IMap<String, TaskEntry> tasks = grid.tasks();
+    List<List<String>> byShard = new ArrayList<>();
+    for (int s = 0; s < Names.QUEUE_SHARDS; s++) {
+      byShard.add(new ArrayList<>());
+    }
+    Map<String, TaskEntry> chunk = new HashMap<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      TaskEntry entry = TaskEntry.queued(id, i, job.getString("kind"), params, inputs.get(i).encode(), config.maxAttempts());
+      if (fresh) {
+        chunk.put(entry.key(), entry);
+        if (chunk.size() == CHUNK) {
+          tasks.putAll(chunk);
+          chunk.clear();
+        }
+        byShard.get(TaskEntry.shardOf(entry.key())).add(entry.key());
+      } else if (tasks.putIfAbsent(entry.key(), entry) == null) {
+        byShard.get(TaskEntry.shardOf(entry.key())).add(entry.key());
+      }
+    }
+    tasks.putAll(chunk);
+    for (int s = 0; s < Names.QUEUE_SHARDS; s++) {
+      if (!byShard.get(s).isEmpty()) {
+        grid.pending(s).addAll(byShard.get(s));
+      }
+    }
+    long dispatchMillis = (System.nanoTime() - start) / 1_000_000;
+    var updated = store.update(id, current -> current.put("dispatched", true)
+        .put("timeline", current.getJsonObject("timeline", new JsonObject()).put("dispatchMillis", dispatchMillis)));
+    updated.ifPresent(current -> runs.putIfAbsent(id, new Run(current)));
+    publishUpdate(id);
+    LOG.info(() -> "job " + id + " (" + job.getString("kind") + ") running: " + inputs.size() + " tasks");
+  }
+
+  /** A coordinator that takes over picks up a running job from the grid. */
+  private void resume(JsonObject job) {
+    String id = job.getString("id");
+    if (!job.getBoolean("dispatched", false)) {
+      JobKind<?> kind = JobKinds.get(job.getString("kind"));
+      dispatch(job, kind.split(job.getJsonObject("params"), job.getInteger("tasks")), false);
+    } else {
+      runs.putIfAbsent(id, new Run(job));
+    }
+    reconcile(runs.get(id));
+    LOG.info(() -> "resumed job " + id);
+  }
+
+  // ---- following progress
+
+  private void taskDone(JsonObject event) {
+    Run run = runs.get(event.getString("jobId"));
+    if (run != null && run.markDone(event.getInteger("index")) && run.complete()) {
+      finish(run);
+    }
+  }
+
+  private void reconcileAll() {
+    for (Run run : new ArrayList<>(runs.values())) {
+      reconcile(run);
+    }
+  }
+
+  /** Corrects what the leader knows of a job from the grid: events can be missed, the grid cannot. */
+  private void reconcile(Run run) {
+    if (run == null) {
+      return;
+    }
+    JsonObject job = store.get(run.id).orElse(null);
+    if (job == null || JobState.valueOf(job.getString("state")).isFinal()) {
+      drop(run);
+      return;
+    }
+    Predicate<String, TaskEntry> ofJob = Predicates.equal("jobId", run.id);
+    Collection<Integer> doneIndexes = grid.tasks().project(Projections.singleAttribute("index"),
+        Predicates.and(ofJob, Predicates.equal("state", TaskEntry.DONE)));
+    doneIndexes.forEach(run::markDone);
+    Collection<TaskEntry> failed = grid.tasks().values(Predicates.and(ofJob, Predicates.equal("state", TaskEntry.FAILED)));
+    if (!failed.isEmpty()) {
+      fail(run, failed.iterator().next());
+    } else if (run.complete()) {
+      finish(run);
+    }
+  }
+
+  // ---- finishing
+
+  private void finish(Run run) {
+    long start = System.nanoTime();
+    List<byte[]> partials = new ArrayList<>(run.total);
+    List<TaskEntry> missing = new ArrayList<>();
+    for (int from = 0; from < run.total; from += CHUNK) {
+      Set<String> keys = new HashSet<>();
+      for (int i = from; i < Math.min(run.total, from + CHUNK); i++) {
+        keys.add(TaskEntry.key(run.id, i));
+      }
+      Map<String, TaskEntry> entries = grid.tasks().getAll(keys);
+      for (int i = from; i < Math.min(run.total, from + CHUNK); i++) {
+        TaskEntry entry = entries.get(TaskEntry.key(run.id, i));
+        if (entry == null || !TaskEntry.DONE.equals(entry.getState())) {
+          missing.add(entry);
+        } else {
+          partials.add(entry.getResult());
+        }
+      }
+    }
+    if (!missing.isEmpty()) {
+      LOG.warning(() -> "job " + run.id + " looked complete but " + missing.size() + " tasks have no result; re-reading the grid");
+      run.done.clear();
+      run.doneCount = 0;
+      reconcile(run);
+      return;
+    }
+    JobResult result;
+    try {
+      result = JobKinds.get(run.kind).finishEncoded(run.params, partials);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "merging job " + run.id + " failed", e);
+      end(run, JobState.FAILED, job -> job.put("error", new JsonObject()
+          .put("message", "merging the results failed: " + e).put("jobId", run.id)));
+      return;
+    }
+    long mergeMillis = (System.nanoTime() - start) / 1_000_000;
+    if (result.hasAttachment()) {
+      store.saveAttachment(run.id, result.attachment());
+    }
+    end(run, JobState.SUCCEEDED, job -> {
+      job.put("result", result.summary());
+      if (result.hasAttachment()) {
+        job.put("attachment", result.contentType());
+      }
+      job.put("timeline", job.getJsonObject("timeline", new JsonObject()).put("mergeMillis", mergeMillis));
+      return job;
+    });
+  }
+
+  private void fail(Run run, TaskEntry failed) {
+    JsonObject cause = failed.getLastError() == null ? new JsonObject() : new JsonObject(failed.getLastError());
+    end(run, JobState.FAILED, job -> job.put("error", new JsonObject()
+        .put("message", "task " + failed.key() + " failed on all " + failed.getAttempt() + " attempts")
+        .put("task", cause)));
+  }
+
+  private void end(Run run, JobState state, java.util.function.UnaryOperator<JsonObject> details) {
+    store.update(run.id, job -> {
+      if (JobState.valueOf(job.getString("state")).isFinal()) {
+        return null;
+      }
+      JsonObject timeline = job.getJsonObject("timeline", new JsonObject())
+          .put("runMillis", (System.nanoTime() - run.startedNanos) / 1_000_000);
+      return details.apply(job.put("state", state.name()).put("finishedAt", Instant.now().toString())
+          .put("progress", new JsonObject().put("total", run.total).put("done", run.doneCount))
+          .put("timeline", timeline));
+    });
+    metrics.counter(MetricNames.JOBS_FINISHED, "kind", run.kind, "state", state.name()).increment();
+    LOG.info(() -> "job " + run.id + " " + state);
+    drop(run);
+  }
+
+  /** Forgets a job that has ended, and clears its tasks out of the grid and off the workers. */
+  private void drop(Run run) {
+    runs.remove(run.id);
+    grid.tasks().removeAll(Predicates.equal("jobId", run.id));
+    node.vertx().eventBus().publish(Names.JOB_STOPPED, new JsonObject().put("jobId", run.id).put("reason", "job ended"));
+    publishUpdate(run.id);
+  }
+
+  private void persistProgress(Run run) {
+    int done = run.doneCount;
+    store.update(run.id, job -> JobState.valueOf(job.getString("state")).isFinal() ? null
+        : job.put("progress", new JsonObject().put("total", run.total).put("done", done)));
+    run.persistedCount = done;
+    publishUpdate(run.id);
+  }
+
+  private void publishUpdate(String id) {
+    node.vertx().eventBus().publish(Names.JOB_UPDATED, new JsonObject().put("jobId", id));
+  }
+
+  // ---- taking tasks back
+
+  private void reapExpiredLeases() {
+    Predicate<String, TaskEntry> expired = Predicates.and(
+        Predicates.equal("state", TaskEntry.LEASED),
+        Predicates.lessThan("leaseExpiry", System.currentTimeMillis()));
+    for (String key : grid.tasks().keySet(expired)) {
+      if (requeue(key, null, Requeue.Reason.LEASE_EXPIRED)) {
+        metrics.counter(MetricNames.LEASE_EXPIRATIONS).increment();
+      }
+    }
+  }
+
+  private void requeueTasksOf(String nodeId) {
+    Set<String> keys = grid.tasks().keySet(Predicates.and(
+        Predicates.equal("owner", nodeId), Predicates.equal("state", TaskEntry.LEASED)));
+    int count = 0;
+    for (String key : keys) {
+      if (requeue(key, nodeId, Requeue.Reason.OWNER_LEFT)) {
+        count++;
+      }
+    }
+    if (count > 0) {
+      int requeued = count;
+      LOG.info(() -> nodeId + " left the cluster holding " + requeued + " tasks: requeued");
+    }
+  }
+
+  // A task is orphaned if a worker took its key off a queue and died before claiming it:
+  // queued in the grid, in no queue, on two sweeps in a row.
+  private void sweepOrphans() {
+    Set<String> queued = new HashSet<>();
+    for (int s = 0; s < Names.QUEUE_SHARDS; s++) {
+      IQueue<String> queue = grid.pending(s);
+      queued.addAll(queue);
+    }
+    Set<String> stale = new HashSet<>(grid.tasks().keySet(Predicates.and(
+        Predicates.equal("state", TaskEntry.QUEUED),
+        Predicates.lessThan("queuedAt", System.currentTimeMillis() - ORPHAN_AGE_MILLIS))));
+    stale.removeAll(queued);
+    Set<String> suspects = new HashSet<>();
+    for (String key : stale) {
+      if (orphanSuspects.contains(key)) {
+        requeue(key, null, Requeue.Reason.ORPHANED);
+      } else {
+        suspects.add(key);
+      }
+    }
+    orphanSuspects = suspects;
+  }
+
+  private boolean requeue(String key, String owner, Requeue.Reason reason) {
+    if (Boolean.TRUE.equals(grid.tasks().executeOnKey(key, new Requeue(owner, reason)))) {
+      grid.offer(key);
+      metrics.counter(MetricNames.TASKS_REQUEUED, "reason", reason.name().toLowerCase(java.util.Locale.ROOT)).increment();
+      return true;
+    }
+    return false;
+  }
+
+  private void measure() {
+    long pending = 0;
+    for (int s = 0; s < Names.QUEUE_SHARDS; s++) {
+      pending += grid.pending(s).size();
+    }
+    backlog.set(pending);
+    Map<JobState, Long> counts = new EnumMap<>(JobState.class);
+    for (var value : grid.hazelcast().<String, com.hazelcast.core.HazelcastJsonValue>getMap(Names.JOBS).values()) {
+      JobState state = JobState.valueOf(new JsonObject(value.getValue()).getString("state"));
+      counts.merge(state, 1L, Long::sum);
+    }
+    jobCounts.forEach((state, count) -> count.set(counts.getOrDefault(state, 0L)));
+  }
+
+  /** On shutdown: stop leading and let another coordinator take over at once. */
+  void stop() {
+    stopping = true;
+    try {
+      leader.submit(() -> {
+        if (leading) {
+          leading = false;
+          grid.coordination().unlock(Names.LEADER_KEY);
+        }
+      }).get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.log(Level.FINE, "leader lock left to expire with this member", e);
+    }
+    leader.shutdownNow();
+  }
+}
