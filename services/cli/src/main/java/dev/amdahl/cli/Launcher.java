@@ -1,0 +1,58 @@
+package dev.amdahl.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** How to start a node as a JVM process: from the built jars, or from this JVM's class path. */
+public interface Launcher {
+
+  /** JVM flags every node gets: sized for a small machine shared by many nodes. */
+  List<String> JVM_FLAGS = List.of(
+      "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-Xss512k", "-XX:TieredStopAtLevel=4",
+      "-Djava.awt.headless=true", "-Djava.net.preferIPv4Stack=true",
+      "--add-modules", "java.se",
+      "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+      "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+      "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+      "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+      "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
+
+  /** The command that starts {@code service} (grid, coordinator or worker). */
+  List<String> command(String service);
+
+  /** Runs the jars under {@code services/<name>/target} of the project at {@code home}. */
+  static Launcher jars(Path home) {
+    return service -> {
+      Path jar = home.resolve("services").resolve(service).resolve("target").resolve("amdahl-" + service + ".jar");
+      if (!Files.isRegularFile(jar)) {
+        throw new IllegalStateException(jar + " is missing: build it with ./mvnw -DskipTests package");
+      }
+      return java(List.of("-jar", jar.toString()));
+    };
+  }
+
+  /** Runs the main classes from this JVM's class path (tests, where the jars may not exist yet). */
+  static Launcher classPath() {
+    String classPath = System.getProperty("java.class.path");
+    return service -> java(List.of("-cp", classPath, mainClass(service)));
+  }
+
+  private static String mainClass(String service) {
+    return switch (service) {
+      case "grid" -> "dev.amdahl.grid.GridMain";
+      case "coordinator" -> "dev.amdahl.coordinator.CoordinatorMain";
+      case "worker" -> "dev.amdahl.worker.WorkerMain";
+      default -> throw new IllegalArgumentException("no service named " + service);
+    };
+  }
+
+  private static List<String> java(List<String> target) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(JVM_FLAGS);
+    command.addAll(target);
+    return command;
+  }
+}

@@ -1,0 +1,127 @@
+package dev.amdahl.cli;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** One node of a local cluster: its process, HTTP port and log file. */
+public final class NodeProcess {
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final String name;
+  private final String service;
+  private final Process process;
+  private final int httpPort;
+  private final Path log;
+
+  NodeProcess(String name, String service, Process process, int httpPort, Path log) {
+    this.name = name;
+    this.service = service;
+    this.process = process;
+    this.httpPort = httpPort;
+    this.log = log;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String service() {
+    return service;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + httpPort;
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Whether {@code /health/ready} answers 200 now. */
+  public boolean isReady() {
+    try {
+      HttpRequest request = HttpRequest.newBuilder(URI.create(url() + "/health/ready")).timeout(Duration.ofSeconds(2)).build();
+      return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Waits until ready; fails if the process exits or the time runs out. */
+  public void awaitReady(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited with status " + process.exitValue() + " before it was ready; see " + log);
+      }
+      if (isReady()) {
+        return;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for " + name, e);
+      }
+    }
+    throw new IllegalStateException(name + " was not ready within " + timeout.toSeconds() + " s; see " + log);
+  }
+
+  /** SIGTERM: the node drains and leaves. Returns whether it exited within {@code timeout}. */
+  public boolean stop(Duration timeout) {
+    terminate();
+    return awaitExit(timeout);
+  }
+
+  /** Sends SIGTERM and returns at once. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  /** SIGKILL: the node dies at once, holding whatever it held. */
+  public void kill() {
+    process.destroyForcibly();
+    awaitExit(Duration.ofSeconds(10));
+  }
+
+  /** SIGSTOP or SIGCONT: freezes or wakes the node without killing it. */
+  public void signal(String signal) {
+    try {
+      new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor(5, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      throw new IllegalStateException("could not send SIG" + signal + " to " + name, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public boolean awaitExit(Duration timeout) {
+    try {
+      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}
