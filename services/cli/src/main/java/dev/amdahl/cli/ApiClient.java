@@ -11,7 +11,11 @@ import java.time.Duration;
 
 /** A small blocking client of the coordinator's API, for the CLI and the tests. */
 public final class ApiClient {
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  // HTTP/1.1: the JDK client's default h2c upgrade can stall on large bodies such as /metrics.
+  private final HttpClient http = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5))
+      .build();
   private final String base;
 
   /** A response: its status and body. */

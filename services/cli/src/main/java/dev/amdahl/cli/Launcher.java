@@ -1,9 +1,12 @@
 package dev.amdahl.cli;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** How to start a node as a JVM process: from the built jars, or from this JVM's class path. */
 public interface Launcher {
@@ -33,9 +36,17 @@ public interface Launcher {
     };
   }
 
-  /** Runs the main classes from this JVM's class path (tests, where the jars may not exist yet). */
+  /**
+   * Runs the main classes from this JVM's class path (tests). A service jar on it is swapped
+   * for its classes folder: the jar's manifest would add its {@code lib/} copies of every
+   * dependency a second time.
+   */
   static Launcher classPath() {
-    String classPath = System.getProperty("java.class.path");
+    String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .map(entry -> entry.matches(".*[/\\\\]target[/\\\\]amdahl-[a-z]+\\.jar")
+            ? Path.of(entry).resolveSibling("classes").toString()
+            : entry)
+        .collect(Collectors.joining(File.pathSeparator));
     return service -> java(List.of("-cp", classPath, mainClass(service)));
   }
 

@@ -1,18 +1,12 @@
 package dev.amdahl.cli;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** One node of a local cluster: its process, HTTP port and log file. */
 public final class NodeProcess {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
   private final String name;
   private final String service;
   private final Process process;
@@ -58,12 +52,8 @@ public final class NodeProcess {
   /** Whether {@code /health/ready} answers 200 now. */
   public boolean isReady() {
     try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create(url() + "/health/ready")).timeout(Duration.ofSeconds(2)).build();
-      return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      return new ApiClient(url()).get("/health/ready").status() == 200;
+    } catch (ApiClient.ApiException e) {
       return false;
     }
   }

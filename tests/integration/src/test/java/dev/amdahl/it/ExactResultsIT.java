@@ -1,0 +1,102 @@
+package dev.amdahl.it;
+
+import dev.amdahl.cli.NodeProcess;
+import dev.amdahl.jobs.JobResult;
+import dev.amdahl.jobs.JobSpec;
+import dev.amdahl.jobs.SingleProcess;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every job kind gives the exact answer on a real cluster, with one worker and with
+ * several: compared with known values and with a single-process run of the same spec.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class ExactResultsIT {
+  private static final JsonObject PI = new JsonObject().put("samples", 20_000_000L).put("seed", 7);
+  private static final JsonObject MANDELBROT = new JsonObject().put("width", 320).put("height", 240)
+      .put("maxIterations", 300).put("centerX", -0.7).put("centerY", 0.1).put("scale", 2.5);
+
+  private TestCluster cluster;
+
+  @BeforeAll
+  void startCluster() {
+    cluster = TestCluster.start("exact", 1, Map.of());
+  }
+
+  @AfterAll
+  void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void computesExactAnswersWithOneWorker() {
+    runEveryKind();
+  }
+
+  @Test
+  @Order(2)
+  void computesTheSameAnswersWithSeveralWorkersSharingTheWork() {
+    List<NodeProcess> added = List.of(cluster.cluster.startWorker(Map.of()), cluster.cluster.startWorker(Map.of()));
+    added.forEach(worker -> worker.awaitReady(Duration.ofSeconds(90)));
+    Map<String, Long> before = completedByWorker();
+
+    runEveryKind();
+
+    Map<String, Long> after = completedByWorker();
+    long workersThatHelped = after.entrySet().stream()
+        .filter(e -> e.getValue() > before.getOrDefault(e.getKey(), 0L))
+        .count();
+    assertTrue(workersThatHelped >= 2, "tasks were spread over several workers: " + before + " -> " + after);
+  }
+
+  private void runEveryKind() {
+    String primes = cluster.submit("primes", new JsonObject().put("from", 1).put("to", 100_000_000), 40);
+    String pi = cluster.submit("pi", PI, 16);
+    String mandelbrot = cluster.submit("mandelbrot", MANDELBROT, 24);
+    String sleep = cluster.submit("sleep", new JsonObject().put("tasks", 12).put("millis", 50), null);
+
+    assertEquals(5_761_455L, cluster.awaitSuccess(primes).getJsonObject("result").getLong("count"));
+
+    JobResult piReference = SingleProcess.run(JobSpec.parse(new JsonObject().put("kind", "pi").put("params", PI).put("tasks", 16)));
+    assertEquals(piReference.summary(), cluster.awaitSuccess(pi).getJsonObject("result"));
+
+    cluster.awaitSuccess(mandelbrot);
+    JobResult png = SingleProcess.run(JobSpec.parse(new JsonObject().put("kind", "mandelbrot").put("params", MANDELBROT).put("tasks", 24)));
+    var response = cluster.api.get("/api/jobs/" + mandelbrot + "/result");
+    assertEquals("image/png", response.contentType());
+    assertArrayEquals(png.attachment(), response.body(), "the cluster's PNG is byte-identical to a single-process render");
+
+    assertEquals(new JsonObject().put("sleeps", 12L).put("millis", 600L), cluster.awaitSuccess(sleep).getJsonObject("result"));
+  }
+
+  private Map<String, Long> completedByWorker() {
+    Map<String, Long> completed = new HashMap<>();
+    for (NodeProcess worker : cluster.cluster.workers()) {
+      completed.put(worker.name(), cluster.completedBy(worker));
+    }
+    return completed;
+  }
+}
