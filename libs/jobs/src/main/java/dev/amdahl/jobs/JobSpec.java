@@ -2,26 +2,43 @@ package dev.amdahl.jobs;
 
 import io.vertx.core.json.JsonObject;
 
+import java.util.Set;
+
 /**
- * A validated job request: its kind, normalized params and number of tasks.
+ * A validated job request: its kind, normalized params, number of tasks, and how the
+ * cluster should treat failures and time.
  *
  * <p>Parsing is where every client mistake is caught, so the cluster only ever sees specs
  * it can split.
+ *
+ * @param kind               the job kind's name
+ * @param params             the kind's params, normalized
+ * @param tasks              how many tasks the job is split into
+ * @param maxAttempts        attempts a task gets before it fails the job; null for the cluster default
+ * @param deadlineSeconds    the job is cancelled (reason "deadline") this long after it was submitted; null for none
+ * @param taskTimeoutSeconds one attempt of a task is stopped after this long and counts as failed; null for none
  */
-public record JobSpec(String kind, JsonObject params, int tasks) {
+public record JobSpec(String kind, JsonObject params, int tasks, Integer maxAttempts, Integer deadlineSeconds,
+                      Integer taskTimeoutSeconds) {
 
   /** The most tasks any job may have, whatever its kind. */
   public static final int MAX_TASKS = 100_000;
 
+  private static final Set<String> FIELDS = Set.of("kind", "params", "tasks", "maxAttempts", "deadlineSeconds", "taskTimeoutSeconds");
+
+  public JobSpec(String kind, JsonObject params, int tasks) {
+    this(kind, params, tasks, null, null, null);
+  }
+
   /**
-   * Parses {@code {kind, params, tasks?}}.
+   * Parses {@code {kind, params, tasks?, maxAttempts?, deadlineSeconds?, taskTimeoutSeconds?}}.
    *
    * @throws SpecException naming the field at fault
    */
   public static JobSpec parse(JsonObject body) {
     for (String name : body.fieldNames()) {
-      if (!name.equals("kind") && !name.equals("params") && !name.equals("tasks")) {
-        throw new SpecException(name, "unknown field; allowed: kind, params, tasks");
+      if (!FIELDS.contains(name)) {
+        throw new SpecException(name, "unknown field; allowed: " + String.join(", ", FIELDS.stream().sorted().toList()));
       }
     }
     Object kindValue = body.getValue("kind");
@@ -35,21 +52,27 @@ public record JobSpec(String kind, JsonObject params, int tasks) {
     }
     JsonObject params = kind.validate(paramsValue == null ? new JsonObject() : (JsonObject) paramsValue);
     int max = Math.min(MAX_TASKS, kind.maxTasks(params));
-    int tasks;
-    Object tasksValue = body.getValue("tasks");
-    if (tasksValue == null) {
-      tasks = Math.min(max, kind.defaultTasks(params));
-    } else {
-      if (!(tasksValue instanceof Integer || tasksValue instanceof Long)) {
-        throw new SpecException("tasks", "must be a whole number between 1 and " + max);
-      }
-      long requested = ((Number) tasksValue).longValue();
-      if (requested < 1 || requested > max) {
-        throw new SpecException("tasks", "must be between 1 and " + max + " for this job");
-      }
-      tasks = (int) requested;
+    Integer requested = optionalInt(body, "tasks", 1, max);
+    int tasks = requested != null ? requested : Math.min(max, kind.defaultTasks(params));
+    return new JobSpec(kind.name(), params, tasks,
+        optionalInt(body, "maxAttempts", 1, 10),
+        optionalInt(body, "deadlineSeconds", 1, 7 * 24 * 3600),
+        optionalInt(body, "taskTimeoutSeconds", 1, 24 * 3600));
+  }
+
+  private static Integer optionalInt(JsonObject body, String field, int min, int max) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return null;
     }
-    return new JobSpec(kind.name(), params, tasks);
+    if (!(value instanceof Integer || value instanceof Long)) {
+      throw new SpecException(field, "must be a whole number between " + min + " and " + max);
+    }
+    long number = ((Number) value).longValue();
+    if (number < min || number > max) {
+      throw new SpecException(field, "must be between " + min + " and " + max + " for this job");
+    }
+    return (int) number;
   }
 
   public JobKind<?> jobKind() {
@@ -57,6 +80,16 @@ public record JobSpec(String kind, JsonObject params, int tasks) {
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("kind", kind).put("params", params).put("tasks", tasks);
+    JsonObject json = new JsonObject().put("kind", kind).put("params", params).put("tasks", tasks);
+    if (maxAttempts != null) {
+      json.put("maxAttempts", maxAttempts);
+    }
+    if (deadlineSeconds != null) {
+      json.put("deadlineSeconds", deadlineSeconds);
+    }
+    if (taskTimeoutSeconds != null) {
+      json.put("taskTimeoutSeconds", taskTimeoutSeconds);
+    }
+    return json;
   }
 }

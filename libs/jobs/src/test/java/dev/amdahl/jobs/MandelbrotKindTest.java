@@ -210,9 +210,8 @@ class MandelbrotKindTest {
     JsonObject params = KIND.validate(new JsonObject()
         .put("width", 4096).put("height", 4096).put("maxIterations", 100_000).put("centerX", -0.75).put("scale", 0.01));
     JsonObject task = KIND.split(params, 1).get(0);
-    long start = System.nanoTime();
+    // An image that would take minutes: the check before the first row stops it.
     assertThrows(CancelledException.class, () -> KIND.execute(params, task, () -> true));
-    assertTrue(System.nanoTime() - start < 1_000_000_000L);
   }
 
   @Test

@@ -17,7 +17,8 @@ class SleepKindTest {
   @Test
   void fillsInDefaults() {
     JsonObject params = KIND.validate(new JsonObject());
-    assertEquals(new JsonObject().put("tasks", 10).put("millis", 100L), params);
+    assertEquals(new JsonObject().put("tasks", 10).put("millis", 100L).put("failRate", 0.0)
+        .put("failTask", -1).put("hangTask", -1).put("hangMillis", 30_000L), params);
     assertEquals(10, KIND.defaultTasks(params));
     assertEquals(10, KIND.maxTasks(params));
   }
@@ -98,5 +99,39 @@ class SleepKindTest {
 
   private static JsonObject params(int sleeps, long millis) {
     return KIND.validate(new JsonObject().put("tasks", sleeps).put("millis", millis));
+  }
+
+  @Test
+  void theFailTaskFailsOnEveryAttemptAndTheOthersDoNot() throws Exception {
+    JsonObject params = KIND.validate(new JsonObject().put("tasks", 3).put("millis", 0).put("failTask", 1));
+    var tasks = KIND.split(params, 3);
+    for (int attempt = 0; attempt < 5; attempt++) {
+      assertThrows(IllegalStateException.class, () -> KIND.execute(params, tasks.get(1), Cancellation.NONE));
+    }
+    assertEquals(1, KIND.execute(params, tasks.get(0), Cancellation.NONE).sleeps());
+  }
+
+  @Test
+  void aFailRateOfOneFailsEveryAttempt() {
+    JsonObject params = KIND.validate(new JsonObject().put("tasks", 2).put("millis", 0).put("failRate", 1.0));
+    assertThrows(IllegalStateException.class, () -> KIND.execute(params, KIND.split(params, 2).get(0), Cancellation.NONE));
+  }
+
+  @Test
+  void theHangTaskIgnoresInterruptsAndCancellationUntilItsHangIsOver() throws Exception {
+    JsonObject params = KIND.validate(new JsonObject().put("tasks", 1).put("millis", 0).put("hangTask", 0).put("hangMillis", 300));
+    JsonObject task = KIND.split(params, 1).get(0);
+    java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread thread = new Thread(() -> {
+      try {
+        outcome.set(KIND.execute(params, task, Cancellation.NONE));
+      } catch (Exception e) {
+        outcome.set(e);
+      }
+    });
+    thread.start();
+    thread.interrupt();
+    thread.join();
+    assertEquals(new SleepKind.Slept(1, 0), outcome.get(), "it finished normally despite the interrupt");
   }
 }

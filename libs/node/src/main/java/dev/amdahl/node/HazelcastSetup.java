@@ -40,7 +40,7 @@ public final class HazelcastSetup {
         .setAttribute(ATTR_VERSION, node.version())
         .setAttribute(ATTR_ZONE, node.zone());
     setupNetwork(config.getNetworkConfig(), node);
-    setupFailureDetection(config);
+    setupFailureDetection(config, node.memberTimeoutSeconds());
     setupStructures(config);
     GridSerialization.register(config.getSerializationConfig());
     if (node.zoneAware() && node.role() == Role.GRID) {
@@ -62,9 +62,9 @@ public final class HazelcastSetup {
   }
 
   // A dead node's tasks are also caught by lease expiry; these make membership catch it sooner.
-  private static void setupFailureDetection(Config config) {
+  private static void setupFailureDetection(Config config, int memberTimeoutSeconds) {
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-    config.setProperty("hazelcast.max.no.heartbeat.seconds", "8");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(memberTimeoutSeconds));
     config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");

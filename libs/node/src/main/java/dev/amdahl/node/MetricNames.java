@@ -25,6 +25,24 @@ public final class MetricNames {
   public static final String JOBS_FINISHED = "amdahl.jobs.finished";
   /** Leases that expired, so their tasks ran elsewhere. */
   public static final String LEASE_EXPIRATIONS = "amdahl.lease.expirations";
+  /** Task attempts stopped before they finished, by reason (user, deadline, superseded_replica, lease_lost, timeout, draining, job_ended). */
+  public static final String TASKS_CANCELLED = "amdahl.tasks.cancelled";
+  /** Replicas of straggling tasks the leader asked for. Tag: kind. */
+  public static final String TASKS_REPLICATED = "amdahl.tasks.replicated";
+  /** Replicated tasks whose replica finished first. */
+  public static final String REPLICAS_WON = "amdahl.replicas.won";
+  /** Time spent on task attempts whose result did not count (duplicates, superseded replicas). */
+  public static final String WORK_WASTED = "amdahl.work.wasted";
+  /** Executor threads the steward replaced because their task was stuck. */
+  public static final String EXECUTORS_REPLACED = "amdahl.executors.replaced";
+  /** Executor threads stuck right now, ignoring cancellation. */
+  public static final String EXECUTORS_STUCK = "amdahl.executors.stuck";
+  /** How long each phase of a job took (split, dispatch, queue, execution, merge, wall). Tags: kind, phase. */
+  public static final String JOB_PHASE = "amdahl.job.phase";
+  /** Each finished job's serial fraction: (split + dispatch + merge) / (that + task execution). Tag: kind. */
+  public static final String JOB_SERIAL_FRACTION = "amdahl.job.serial.fraction";
+  /** Job submissions refused by the rate limiter. */
+  public static final String SUBMISSIONS_LIMITED = "amdahl.submissions.limited";
   /** Cluster members by role and version. Tags: role, member_version. */
   public static final String MEMBERS = "amdahl.members";
   /** 1 when this node is in the state named by the tag. Tag: state. */

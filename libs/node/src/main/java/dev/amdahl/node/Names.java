@@ -30,6 +30,8 @@ public final class Names {
 
   /** Published by a worker when the grid accepted its task result. */
   public static final String TASK_DONE = "amdahl.task.done";
+  /** Published by the leader when a replicated task is done: the other runner stops. */
+  public static final String TASK_SUPERSEDED = "amdahl.task.superseded";
   /** Published by a worker when a task failed. */
   public static final String TASK_FAILED = "amdahl.task.failed";
   /** Published by the coordinator when a job is cancelled or finished: workers drop its tasks. */

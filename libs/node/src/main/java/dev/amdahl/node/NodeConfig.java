@@ -18,6 +18,7 @@ import java.util.List;
  * @param bindHost       address the node binds and advertises ({@code AMDAHL_HOST})
  * @param httpPort       port of health, metrics (and API) ({@code AMDAHL_HTTP_PORT}; 0 picks a free one)
  * @param zoneAware      grid only: keep backups in another zone ({@code AMDAHL_ZONE_AWARE})
+ * @param memberTimeoutSeconds a member silent this long is removed from the cluster ({@code AMDAHL_MEMBER_TIMEOUT_SECONDS})
  */
 public record NodeConfig(
     String id,
@@ -29,7 +30,8 @@ public record NodeConfig(
     int hazelcastPort,
     String bindHost,
     int httpPort,
-    boolean zoneAware) {
+    boolean zoneAware,
+    int memberTimeoutSeconds) {
 
   /** Reads the common settings, with defaults fit for a cluster on one machine. */
   public static NodeConfig from(Env env, Role role, int defaultHttpPort) {
@@ -44,7 +46,8 @@ public record NodeConfig(
         env.integer("AMDAHL_HZ_PORT", defaultHzPort, 1, 65535),
         env.string("AMDAHL_HOST", "127.0.0.1"),
         env.integer("AMDAHL_HTTP_PORT", defaultHttpPort, 0, 65535),
-        env.flag("AMDAHL_ZONE_AWARE", false));
+        env.flag("AMDAHL_ZONE_AWARE", false),
+        env.integer("AMDAHL_MEMBER_TIMEOUT_SECONDS", 8, 3, 600));
   }
 
   /** The version in the jar's manifest, or "dev" when run from classes. */

@@ -38,6 +38,7 @@ public final class NodeRuntime {
   private final long startedAt = System.currentTimeMillis();
   private volatile NodeState state = NodeState.JOINING;
   private volatile Supplier<JsonObject> details = JsonObject::new;
+  private volatile Supplier<String> livenessProblem = () -> null;
   private volatile int httpPort;
 
   private NodeRuntime(NodeConfig config, Vertx vertx, HazelcastInstance hazelcast, PrometheusMeterRegistry metrics) {
@@ -115,10 +116,23 @@ public final class NodeRuntime {
     this.details = details;
   }
 
+  /**
+   * Makes {@code /health/live} fail while {@code problem} returns a description: for a node
+   * that cannot heal itself, so that its runtime restarts it.
+   */
+  public void livenessCheck(Supplier<String> problem) {
+    this.livenessProblem = problem;
+  }
+
   /** A router with {@code /health/live}, {@code /health/ready} and {@code /metrics}. */
   public Router router() {
     Router router = Router.router(vertx);
-    router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.get("/health/live").handler(ctx -> {
+      String problem = livenessProblem.get();
+      ctx.response().setStatusCode(problem == null ? 200 : 503);
+      ctx.json(problem == null ? new JsonObject().put("status", "UP")
+          : new JsonObject().put("status", "DOWN").put("problem", problem));
+    });
     router.get("/health/ready").handler(ctx -> {
       boolean ready = isReady();
       ctx.response().setStatusCode(ready ? 200 : 503);

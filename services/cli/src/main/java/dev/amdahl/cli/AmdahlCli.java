@@ -18,8 +18,8 @@ public final class AmdahlCli {
 
         local [--workers N] [--port P]      run a cluster on this machine (1 grid member, a coordinator,
                                             N workers, default 3) until Ctrl-C
-        submit KIND [--param k=v ...] [--tasks N] [--wait]
-                                            submit a job to $AMDAHL_URL (default http://localhost:8080)
+        submit KIND [--param k=v ...] [--tasks N] [--max-attempts N] [--deadline S] [--task-timeout S]
+               [--wait] [--url URL]         submit a job to URL (default $AMDAHL_URL, else http://localhost:8080)
                                             KIND: primes {from,to} | pi {samples,seed}
                                                   | mandelbrot {width,height,maxIterations,centerX,centerY,scale}
                                                   | sleep {tasks,millis}
@@ -33,7 +33,8 @@ public final class AmdahlCli {
     System.exit(run(args, System.out, System.err));
   }
 
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  /** Runs one command; returns the exit status. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
     if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
       out.print(USAGE);
       return args.length == 0 ? 2 : 0;
@@ -43,7 +44,7 @@ public final class AmdahlCli {
       return switch (args[0]) {
         case "local" -> local(new Options(rest), out, false);
         case "demo" -> local(new Options(rest), out, true);
-        case "submit" -> new Submit(apiUrl(), out, err).run(new Options(rest));
+        case "submit" -> submit(new Options(rest), out, err);
         default -> throw new UsageException("unknown command '" + args[0] + "'");
       };
     } catch (UsageException e) {
@@ -54,6 +55,11 @@ public final class AmdahlCli {
       err.println("amdahl: " + e.getMessage());
       return 1;
     }
+  }
+
+  private static int submit(Options options, PrintStream out, PrintStream err) {
+    String url = options.option("--url");
+    return new Submit(url == null ? apiUrl() : url, out, err).run(options);
   }
 
   private static String apiUrl() {

@@ -19,7 +19,12 @@ public final class ApiClient {
   private final String base;
 
   /** A response: its status and body. */
-  public record Response(int status, String contentType, byte[] body) {
+  public record Response(int status, String contentType, byte[] body, java.net.http.HttpHeaders headers) {
+    /** The first value of a response header, or null. */
+    public String header(String name) {
+      return headers.firstValue(name).orElse(null);
+    }
+
     public JsonObject json() {
       return new JsonObject(new String(body, java.nio.charset.StandardCharsets.UTF_8));
     }
@@ -75,7 +80,8 @@ public final class ApiClient {
   private Response send(HttpRequest.Builder request) {
     try {
       HttpResponse<byte[]> response = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
-      return new Response(response.statusCode(), response.headers().firstValue("content-type").orElse(""), response.body());
+      return new Response(response.statusCode(), response.headers().firstValue("content-type").orElse(""), response.body(),
+          response.headers());
     } catch (IOException e) {
       throw new ApiException(0, "cannot reach " + base + ": " + e.getMessage());
     } catch (InterruptedException e) {

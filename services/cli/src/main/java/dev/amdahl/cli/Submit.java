@@ -24,10 +24,10 @@ final class Submit {
   int run(AmdahlCli.Options options) {
     String kind = options.positional("KIND");
     JsonObject spec = new JsonObject().put("kind", kind).put("params", AmdahlCli.paramsOf(options.options("--param")));
-    int tasks = options.intOption("--tasks", 0, 1, Integer.MAX_VALUE);
-    if (tasks > 0) {
-      spec.put("tasks", tasks);
-    }
+    putOption(spec, "tasks", options.intOption("--tasks", 0, 1, Integer.MAX_VALUE));
+    putOption(spec, "maxAttempts", options.intOption("--max-attempts", 0, 1, 10));
+    putOption(spec, "deadlineSeconds", options.intOption("--deadline", 0, 1, Integer.MAX_VALUE));
+    putOption(spec, "taskTimeoutSeconds", options.intOption("--task-timeout", 0, 1, Integer.MAX_VALUE));
     boolean wait = options.flag("--wait");
     options.requireEmpty();
     ApiClient.Response response = api.post("/api/jobs", spec.encode());
@@ -39,6 +39,12 @@ final class Submit {
     String id = response.json().getString("id");
     out.println("submitted job " + id + " (" + response.json().getInteger("tasks") + " tasks)");
     return wait ? follow(id) : 0;
+  }
+
+  private static void putOption(JsonObject spec, String field, int value) {
+    if (value > 0) {
+      spec.put(field, value);
+    }
   }
 
   private int follow(String id) {

@@ -3,6 +3,7 @@ package dev.amdahl.coordinator;
 import dev.amdahl.jobs.JobSpec;
 import dev.amdahl.jobs.SpecException;
 import dev.amdahl.node.Logs;
+import dev.amdahl.node.MetricNames;
 import dev.amdahl.node.Names;
 import dev.amdahl.node.NodeRuntime;
 import io.vertx.core.Future;
@@ -33,6 +34,7 @@ final class ApiRouter {
   private final JobManager manager;
   private final CoordinatorConfig config;
   private final ClusterView cluster;
+  private final SubmitRateLimiter limiter;
 
   ApiRouter(NodeRuntime node, JobStore store, JobManager manager, CoordinatorConfig config) {
     this.node = node;
@@ -40,6 +42,7 @@ final class ApiRouter {
     this.manager = manager;
     this.config = config;
     this.cluster = new ClusterView(node.grid());
+    this.limiter = new SubmitRateLimiter(config.submitRate(), config.submitBurst());
   }
 
   Router router() {
@@ -58,6 +61,16 @@ final class ApiRouter {
   }
 
   private void submit(RoutingContext ctx) {
+    long waitMillis = limiter.tryAcquire(client(ctx), System.nanoTime());
+    if (waitMillis > 0) {
+      node.metrics().counter(MetricNames.SUBMISSIONS_LIMITED).increment();
+      ctx.response().putHeader("retry-after", Long.toString(Math.max(1, (waitMillis + 999) / 1000)));
+      ApiError.send(ctx, 429, new JsonObject()
+          .put("error", "too many jobs submitted: at most " + config.submitBurst() + " at once and "
+              + config.submitRate() + " per second; retry after " + waitMillis + " ms")
+          .put("retryAfterMillis", waitMillis));
+      return;
+    }
     JobSpec spec;
     try {
       spec = JobSpec.parse(parseObject(ctx.body().buffer()));
@@ -79,6 +92,9 @@ final class ApiRouter {
         .putNull("startedAt")
         .putNull("finishedAt")
         .put("timeline", new JsonObject());
+    putIfSet(job, "maxAttempts", spec.maxAttempts());
+    putIfSet(job, "deadlineSeconds", spec.deadlineSeconds());
+    putIfSet(job, "taskTimeoutSeconds", spec.taskTimeoutSeconds());
     blocking(ctx, () -> {
       store.create(job);
       return job;
@@ -87,6 +103,17 @@ final class ApiRouter {
       ctx.response().setStatusCode(202).putHeader("location", "/api/jobs/" + id);
       ctx.json(new JsonObject().put("id", id).put("state", JobState.QUEUED.name()).put("tasks", spec.tasks()));
     });
+  }
+
+  private static void putIfSet(JsonObject job, String field, Integer value) {
+    if (value != null) {
+      job.put(field, value);
+    }
+  }
+
+  /** Who is submitting, for rate limiting: the peer address. */
+  private static String client(RoutingContext ctx) {
+    return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
   }
 
   private static JsonObject parseObject(Buffer body) {

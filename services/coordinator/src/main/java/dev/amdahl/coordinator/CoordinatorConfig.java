@@ -11,14 +11,19 @@ import dev.amdahl.node.Role;
  * @param bodyLimit     largest request body accepted, in bytes ({@code AMDAHL_BODY_LIMIT})
  * @param maxAttempts   attempts a task gets before it fails its job ({@code AMDAHL_MAX_ATTEMPTS})
  * @param pulseMillis   how often the coordinator pulses ({@code AMDAHL_PULSE_MS})
+ * @param submitRate    jobs per second one client may submit on average ({@code AMDAHL_SUBMIT_RATE})
+ * @param submitBurst   jobs one client may submit at once ({@code AMDAHL_SUBMIT_BURST})
  */
-public record CoordinatorConfig(NodeConfig node, int bodyLimit, int maxAttempts, long pulseMillis) {
+public record CoordinatorConfig(NodeConfig node, int bodyLimit, int maxAttempts, long pulseMillis,
+                                double submitRate, int submitBurst) {
 
   public static CoordinatorConfig from(Env env) {
     return new CoordinatorConfig(
         NodeConfig.from(env, Role.COORDINATOR, 8080),
         env.integer("AMDAHL_BODY_LIMIT", 64 * 1024, 1024, 16 * 1024 * 1024),
         env.integer("AMDAHL_MAX_ATTEMPTS", 3, 1, 100),
-        env.longValue("AMDAHL_PULSE_MS", 1000, 50, 60_000));
+        env.longValue("AMDAHL_PULSE_MS", 1000, 50, 60_000),
+        env.decimal("AMDAHL_SUBMIT_RATE", 20.0, 0.01, 100_000),
+        env.integer("AMDAHL_SUBMIT_BURST", 100, 1, 1_000_000));
   }
 }

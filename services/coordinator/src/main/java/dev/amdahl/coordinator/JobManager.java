@@ -20,6 +20,7 @@ import dev.amdahl.node.grid.Requeue;
 import dev.amdahl.node.grid.TaskEntry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
@@ -59,45 +60,12 @@ final class JobManager {
   private final CoordinatorConfig config;
   private final MeterRegistry metrics;
   private final ScheduledExecutorService leader;
-  private final Map<String, Run> runs = new LinkedHashMap<>();
+  private final Map<String, JobRun> runs = new LinkedHashMap<>();
   private Set<String> orphanSuspects = Set.of();
   private volatile boolean leading;
   private volatile boolean stopping;
   private final AtomicLong backlog = new AtomicLong();
   private final Map<JobState, AtomicLong> jobCounts = new EnumMap<>(JobState.class);
-
-  /** What the leader knows about one running job. */
-  private static final class Run {
-    final String id;
-    final String kind;
-    final JsonObject params;
-    final int total;
-    final BitSet done;
-    final long startedNanos = System.nanoTime();
-    int doneCount;
-    int persistedCount = -1;
-
-    Run(JsonObject job) {
-      this.id = job.getString("id");
-      this.kind = job.getString("kind");
-      this.params = job.getJsonObject("params");
-      this.total = job.getInteger("tasks");
-      this.done = new BitSet(total);
-    }
-
-    boolean markDone(int index) {
-      if (index < 0 || index >= total || done.get(index)) {
-        return false;
-      }
-      done.set(index);
-      doneCount++;
-      return true;
-    }
-
-    boolean complete() {
-      return doneCount == total;
-    }
-  }
 
   JobManager(NodeRuntime node, JobStore store, CoordinatorConfig config) {
     this.node = node;
@@ -199,12 +167,16 @@ final class JobManager {
     leader.scheduleWithFixedDelay(guarded(this::reapExpiredLeases), 500, 500, TimeUnit.MILLISECONDS);
     leader.scheduleWithFixedDelay(guarded(this::sweepOrphans), ORPHAN_AGE_MILLIS, ORPHAN_AGE_MILLIS, TimeUnit.MILLISECONDS);
     leader.scheduleWithFixedDelay(guarded(this::measure), 0, 1000, TimeUnit.MILLISECONDS);
+    leader.scheduleWithFixedDelay(guarded(this::replicateStragglers), 1000, 1000, TimeUnit.MILLISECONDS);
   }
 
   private void tick() {
     startQueued();
-    for (Run run : new ArrayList<>(runs.values())) {
-      if (run.complete()) {
+    long now = System.currentTimeMillis();
+    for (JobRun run : new ArrayList<>(runs.values())) {
+      if (run.pastDeadline(now)) {
+        end(run, JobState.CANCELLED, "deadline", job -> job.put("cancelReason", "deadline"));
+      } else if (run.complete()) {
         finish(run);
       } else if (run.doneCount != run.persistedCount) {
         persistProgress(run);
@@ -241,6 +213,7 @@ final class JobManager {
     String id = job.getString("id");
     long start = System.nanoTime();
     String params = job.getJsonObject("params").encode();
+    long taskTimeoutMillis = job.getInteger("taskTimeoutSeconds", 0) * 1000L;
     IMap<String, TaskEntry> tasks = grid.tasks();
     List<List<String>> byShard = new ArrayList<>();
     for (int s = 0; s < Names.QUEUE_SHARDS; s++) {
@@ -248,7 +221,8 @@ final class JobManager {
     }
     Map<String, TaskEntry> chunk = new HashMap<>();
     for (int i = 0; i < inputs.size(); i++) {
-      TaskEntry entry = TaskEntry.queued(id, i, job.getString("kind"), params, inputs.get(i).encode(), config.maxAttempts());
+      TaskEntry entry = TaskEntry.queued(id, i, job.getString("kind"), params, inputs.get(i).encode(),
+          job.getInteger("maxAttempts", config.maxAttempts()), taskTimeoutMillis);
       if (fresh) {
         chunk.put(entry.key(), entry);
         if (chunk.size() == CHUNK) {
@@ -267,9 +241,11 @@ final class JobManager {
       }
     }
     long dispatchMillis = (System.nanoTime() - start) / 1_000_000;
+    long dispatchedAt = System.currentTimeMillis();
     var updated = store.update(id, current -> current.put("dispatched", true)
-        .put("timeline", current.getJsonObject("timeline", new JsonObject()).put("dispatchMillis", dispatchMillis)));
-    updated.ifPresent(current -> runs.putIfAbsent(id, new Run(current)));
+        .put("timeline", current.getJsonObject("timeline", new JsonObject())
+            .put("dispatchMillis", dispatchMillis).put("dispatchedAt", dispatchedAt)));
+    updated.ifPresent(current -> runs.putIfAbsent(id, new JobRun(current)));
     publishUpdate(id);
     LOG.info(() -> "job " + id + " (" + job.getString("kind") + ") running: " + inputs.size() + " tasks");
   }
@@ -281,7 +257,7 @@ final class JobManager {
       JobKind<?> kind = JobKinds.get(job.getString("kind"));
       dispatch(job, kind.split(job.getJsonObject("params"), job.getInteger("tasks")), false);
     } else {
-      runs.putIfAbsent(id, new Run(job));
+      runs.putIfAbsent(id, new JobRun(job));
     }
     reconcile(runs.get(id));
     LOG.info(() -> "resumed job " + id);
@@ -290,26 +266,66 @@ final class JobManager {
   // ---- following progress
 
   private void taskDone(JsonObject event) {
-    Run run = runs.get(event.getString("jobId"));
-    if (run != null && run.markDone(event.getInteger("index")) && run.complete()) {
+    JobRun run = runs.get(event.getString("jobId"));
+    if (run == null || !run.markDone(event.getInteger("index"))) {
+      return;
+    }
+    run.recordDuration(event.getLong("micros", 0L));
+    String key = event.getString("key", TaskEntry.key(run.id, event.getInteger("index")));
+    if (run.replicated.contains(key)) {
+      node.vertx().eventBus().publish(Names.TASK_SUPERSEDED, new JsonObject().put("key", key).put("winner", event.getString("node")));
+      if (event.getBoolean("replica", false)) {
+        run.replicasWon++;
+        metrics.counter(MetricNames.REPLICAS_WON).increment();
+      }
+    }
+    if (run.complete()) {
       finish(run);
     }
   }
 
+  // Straggler mitigation: when the queues are empty (workers are idle) and a task has run
+  // much longer than the job's typical task, ask for a replica; the first result wins.
+  private void replicateStragglers() {
+    if (backlog.get() > 0) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    for (JobRun run : runs.values()) {
+      long typical = run.typicalMicros();
+      if (typical < 0) {
+        continue;
+      }
+      long threshold = Math.max(1000, 3 * typical / 1000);
+      Collection<TaskEntry> slow = grid.tasks().values(Predicates.and(
+          Predicates.equal("jobId", run.id),
+          Predicates.equal("state", TaskEntry.LEASED),
+          Predicates.lessThan("leasedAt", now - threshold)));
+      for (TaskEntry task : slow) {
+        if (task.getReplicaOwner() == null && run.replicated.add(task.key())) {
+          grid.offer(TaskEntry.REPLICA_PREFIX + task.key());
+          metrics.counter(MetricNames.TASKS_REPLICATED, "kind", run.kind).increment();
+          LOG.info(() -> "task " + task.key() + " has run " + (now - task.getLeasedAt()) + " ms on " + task.getOwner()
+              + ", typical is " + typical / 1000 + " ms: replica requested");
+        }
+      }
+    }
+  }
+
   private void reconcileAll() {
-    for (Run run : new ArrayList<>(runs.values())) {
+    for (JobRun run : new ArrayList<>(runs.values())) {
       reconcile(run);
     }
   }
 
   /** Corrects what the leader knows of a job from the grid: events can be missed, the grid cannot. */
-  private void reconcile(Run run) {
+  private void reconcile(JobRun run) {
     if (run == null) {
       return;
     }
     JsonObject job = store.get(run.id).orElse(null);
     if (job == null || JobState.valueOf(job.getString("state")).isFinal()) {
-      drop(run);
+      drop(run, job == null ? null : job.getString("cancelReason"));
       return;
     }
     Predicate<String, TaskEntry> ofJob = Predicates.equal("jobId", run.id);
@@ -326,10 +342,12 @@ final class JobManager {
 
   // ---- finishing
 
-  private void finish(Run run) {
+  private void finish(JobRun run) {
     long start = System.nanoTime();
     List<byte[]> partials = new ArrayList<>(run.total);
     List<TaskEntry> missing = new ArrayList<>();
+    long executionMicros = 0;
+    long firstLeasedAt = Long.MAX_VALUE;
     for (int from = 0; from < run.total; from += CHUNK) {
       Set<String> keys = new HashSet<>();
       for (int i = from; i < Math.min(run.total, from + CHUNK); i++) {
@@ -342,13 +360,14 @@ final class JobManager {
           missing.add(entry);
         } else {
           partials.add(entry.getResult());
+          executionMicros += entry.getMicros();
+          firstLeasedAt = Math.min(firstLeasedAt, entry.getLeasedAt());
         }
       }
     }
     if (!missing.isEmpty()) {
       LOG.warning(() -> "job " + run.id + " looked complete but " + missing.size() + " tasks have no result; re-reading the grid");
-      run.done.clear();
-      run.doneCount = 0;
+      run.forgetDone();
       reconcile(run);
       return;
     }
@@ -357,7 +376,7 @@ final class JobManager {
       result = JobKinds.get(run.kind).finishEncoded(run.params, partials);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "merging job " + run.id + " failed", e);
-      end(run, JobState.FAILED, job -> job.put("error", new JsonObject()
+      end(run, JobState.FAILED, null, job -> job.put("error", new JsonObject()
           .put("message", "merging the results failed: " + e).put("jobId", run.id)));
       return;
     }
@@ -365,24 +384,37 @@ final class JobManager {
     if (result.hasAttachment()) {
       store.saveAttachment(run.id, result.attachment());
     }
-    end(run, JobState.SUCCEEDED, job -> {
+    long execution = executionMicros / 1000;
+    long claimed = firstLeasedAt;
+    end(run, JobState.SUCCEEDED, null, job -> {
       job.put("result", result.summary());
       if (result.hasAttachment()) {
         job.put("attachment", result.contentType());
       }
-      job.put("timeline", job.getJsonObject("timeline", new JsonObject()).put("mergeMillis", mergeMillis));
+      job.put("timeline", Timeline.complete(job.getJsonObject("timeline", new JsonObject()), mergeMillis, execution, claimed));
+      Timeline.record(metrics, run.kind, job.getJsonObject("timeline"));
       return job;
     });
   }
 
-  private void fail(Run run, TaskEntry failed) {
-    JsonObject cause = failed.getLastError() == null ? new JsonObject() : new JsonObject(failed.getLastError());
-    end(run, JobState.FAILED, job -> job.put("error", new JsonObject()
+  /** A task failed every attempt: the job fails, and its error tells the whole story. */
+  private void fail(JobRun run, TaskEntry failed) {
+    JsonArray attempts = failed.getErrors() == null ? new JsonArray() : new JsonArray(failed.getErrors());
+    JsonObject error = new JsonObject()
         .put("message", "task " + failed.key() + " failed on all " + failed.getAttempt() + " attempts")
-        .put("task", cause)));
+        .put("jobId", run.id)
+        .put("taskId", failed.key())
+        .put("attempts", attempts);
+    LOG.warning(() -> "job " + run.id + " FAILED: " + error.encode());
+    end(run, JobState.FAILED, null, job -> job.put("error", error));
   }
 
-  private void end(Run run, JobState state, java.util.function.UnaryOperator<JsonObject> details) {
+  /**
+   * Ends a job that has not ended yet.
+   *
+   * @param stopReason why workers must stop its tasks (user, deadline), or null when it simply ended
+   */
+  private void end(JobRun run, JobState state, String stopReason, java.util.function.UnaryOperator<JsonObject> details) {
     store.update(run.id, job -> {
       if (JobState.valueOf(job.getString("state")).isFinal()) {
         return null;
@@ -391,22 +423,24 @@ final class JobManager {
           .put("runMillis", (System.nanoTime() - run.startedNanos) / 1_000_000);
       return details.apply(job.put("state", state.name()).put("finishedAt", Instant.now().toString())
           .put("progress", new JsonObject().put("total", run.total).put("done", run.doneCount))
+          .put("replicas", new JsonObject().put("issued", run.replicated.size()).put("won", run.replicasWon))
           .put("timeline", timeline));
     });
     metrics.counter(MetricNames.JOBS_FINISHED, "kind", run.kind, "state", state.name()).increment();
     LOG.info(() -> "job " + run.id + " " + state);
-    drop(run);
+    drop(run, stopReason);
   }
 
   /** Forgets a job that has ended, and clears its tasks out of the grid and off the workers. */
-  private void drop(Run run) {
+  private void drop(JobRun run, String stopReason) {
     runs.remove(run.id);
     grid.tasks().removeAll(Predicates.equal("jobId", run.id));
-    node.vertx().eventBus().publish(Names.JOB_STOPPED, new JsonObject().put("jobId", run.id).put("reason", "job ended"));
+    node.vertx().eventBus().publish(Names.JOB_STOPPED, new JsonObject().put("jobId", run.id)
+        .put("reason", stopReason == null ? "job ended" : stopReason));
     publishUpdate(run.id);
   }
 
-  private void persistProgress(Run run) {
+  private void persistProgress(JobRun run) {
     int done = run.doneCount;
     store.update(run.id, job -> JobState.valueOf(job.getString("state")).isFinal() ? null
         : job.put("progress", new JsonObject().put("total", run.total).put("done", done)));

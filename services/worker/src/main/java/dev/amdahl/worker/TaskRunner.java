@@ -1,5 +1,6 @@
 package dev.amdahl.worker;
 
+import dev.amdahl.jobs.Cancellation;
 import dev.amdahl.jobs.CancelledException;
 import dev.amdahl.jobs.JobKind;
 import dev.amdahl.jobs.JobKinds;
@@ -8,12 +9,15 @@ import dev.amdahl.node.MetricNames;
 import dev.amdahl.node.Names;
 import dev.amdahl.node.NodeRuntime;
 import dev.amdahl.node.grid.Claim;
+import dev.amdahl.node.grid.ClaimReplica;
 import dev.amdahl.node.grid.Complete;
 import dev.amdahl.node.grid.Fail;
 import dev.amdahl.node.grid.Grid;
 import dev.amdahl.node.grid.Renew;
 import dev.amdahl.node.grid.Requeue;
 import dev.amdahl.node.grid.TaskEntry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.json.JsonObject;
@@ -22,14 +26,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
@@ -43,45 +50,91 @@ import java.util.logging.Logger;
  * A fixed pool runs the claimed tasks; each result is offered to the grid, where the first
  * one for a task wins. A faster worker frees its slots sooner and so pulls more; a new worker
  * pulls as soon as it has joined.
+ *
+ * <p>A steward watches the running tasks: it stops a task past its timeout, and replaces an
+ * executor thread whose task ignores being stopped. When it cannot (more stuck threads than
+ * it may replace), the worker's liveness check fails so that its runtime restarts it.
  */
 final class TaskRunner {
   private static final Logger LOG = Logs.logger(TaskRunner.class);
+  private static final long STUCK_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  /** Why a task attempt was stopped: the {@code reason} tag of {@link MetricNames#TASKS_CANCELLED}. */
+  static final String USER = "user";
+  static final String DEADLINE = "deadline";
+  static final String JOB_ENDED = "job_ended";
+  static final String SUPERSEDED = "superseded_replica";
+  static final String LEASE_LOST = "lease_lost";
+  static final String TIMEOUT = "timeout";
+  static final String DRAINING = "draining";
 
   private final NodeRuntime node;
   private final Grid grid;
   private final WorkerConfig config;
   private final String id;
-  private final ExecutorService executors;
+  private final ThreadPoolExecutor executors;
   private final Semaphore slots;
   private final Map<String, Held> held = new ConcurrentHashMap<>();
   private final AtomicLong completed = new AtomicLong();
   private final AtomicLong failedAttempts = new AtomicLong();
   private final AtomicLong discarded = new AtomicLong();
+  private final AtomicInteger stuck = new AtomicInteger();
   private final MeterRegistry metrics;
+  private final Counter wasted;
   private volatile boolean pulling = true;
   private Thread puller;
 
   /** A task this worker holds: claimed, and running or about to. */
-  private static final class Held implements dev.amdahl.jobs.Cancellation {
+  private static final class Held implements Cancellation {
     final TaskEntry task;
-    volatile Future<?> future;
-    volatile String cancelReason;
+    final boolean replica;
+    final AtomicBoolean released = new AtomicBoolean();
+    private Thread thread;
+    volatile long startedNanos;
+    volatile String stopReason;
+    volatile long stoppedNanos;
+    volatile boolean abandoned;
 
-    Held(TaskEntry task) {
+    Held(TaskEntry task, boolean replica) {
       this.task = task;
+      this.replica = replica;
     }
 
     @Override
     public boolean isCancelled() {
-      return cancelReason != null;
+      return stopReason != null;
     }
 
-    void cancel(String reason) {
-      cancelReason = reason;
-      Future<?> running = future;
-      if (running != null) {
-        running.cancel(true);
+    /**
+     * Asks the attempt to stop: the task code notices at its next check, and a running thread
+     * is interrupted. A task not started yet still runs, sees that it was stopped, and ends.
+     */
+    synchronized void stop(String reason) {
+      if (stopReason == null) {
+        stopReason = reason;
+        stoppedNanos = System.nanoTime();
       }
+      if (thread != null) {
+        thread.interrupt();
+      }
+    }
+
+    synchronized void running(Thread current) {
+      thread = current;
+      startedNanos = System.nanoTime();
+    }
+
+    // Under the lock, so that stop() never interrupts the pool thread's next task.
+    synchronized void ended() {
+      thread = null;
+    }
+
+    synchronized boolean isRunning() {
+      return thread != null;
+    }
+
+    long elapsedNanos() {
+      return startedNanos == 0 ? 0 : System.nanoTime() - startedNanos;
     }
   }
 
@@ -92,19 +145,28 @@ final class TaskRunner {
     this.id = config.node().id();
     this.metrics = node.metrics();
     AtomicInteger count = new AtomicInteger();
-    this.executors = Executors.newFixedThreadPool(config.threads(), runnable -> {
-      Thread thread = new Thread(runnable, "amdahl-task-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.executors = new ThreadPoolExecutor(config.threads(), config.threads(), 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), runnable -> {
+          Thread thread = new Thread(runnable, "amdahl-task-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
     this.slots = new Semaphore(config.maxHeld());
-    metrics.gauge(MetricNames.TASKS_IN_FLIGHT, held, Map::size);
+    this.wasted = Counter.builder(MetricNames.WORK_WASTED).baseUnit("seconds")
+        .description("Time spent on task attempts whose result did not count").register(metrics);
+    Gauge.builder(MetricNames.TASKS_IN_FLIGHT, held, Map::size)
+        .description("Tasks this worker holds right now").register(metrics);
+    Gauge.builder(MetricNames.EXECUTORS_STUCK, stuck, AtomicInteger::get)
+        .description("Executor threads stuck in a task that ignores cancellation").register(metrics);
   }
 
   void start() {
-    node.vertx().eventBus().<JsonObject>consumer(Names.JOB_STOPPED,
-        message -> stopJob(message.body().getString("jobId"), message.body().getString("reason", "job stopped")));
+    var bus = node.vertx().eventBus();
+    bus.<JsonObject>consumer(Names.JOB_STOPPED, message -> stopJob(message.body()));
+    bus.<JsonObject>consumer(Names.TASK_SUPERSEDED, message -> supersede(message.body()));
     node.scheduler().scheduleAtFixedRate(this::renewLeases, config.pulseMillis(), config.pulseMillis(), TimeUnit.MILLISECONDS);
+    node.scheduler().scheduleAtFixedRate(this::steward, 200, 200, TimeUnit.MILLISECONDS);
+    node.livenessCheck(this::livenessProblem);
     puller = new Thread(this::pullLoop, "amdahl-puller");
     puller.setDaemon(true);
     puller.start();
@@ -116,8 +178,12 @@ final class TaskRunner {
         .put("inFlight", held.size())
         .put("failed", failedAttempts.get())
         .put("discarded", discarded.get())
-        .put("threads", config.threads());
+        .put("stuck", stuck.get())
+        .put("threads", config.threads())
+        .put("slowdown", config.slowdown());
   }
+
+  // ---- pulling
 
   private void pullLoop() {
     int shard = ThreadLocalRandom.current().nextInt(Names.QUEUE_SHARDS);
@@ -160,19 +226,35 @@ final class TaskRunner {
   }
 
   private int claimAndRun(List<String> keys) {
-    if (keys.isEmpty()) {
-      return 0;
+    Set<String> tasks = new HashSet<>();
+    Set<String> replicas = new HashSet<>();
+    for (String key : keys) {
+      if (key.startsWith(TaskEntry.REPLICA_PREFIX)) {
+        replicas.add(key.substring(TaskEntry.REPLICA_PREFIX.length()));
+      } else {
+        tasks.add(key);
+      }
     }
-    Map<String, TaskEntry> claimed = grid.tasks().executeOnKeys(new HashSet<>(keys), new Claim(id, config.leaseMillis()));
+    int started = 0;
+    if (!tasks.isEmpty()) {
+      started += runAll(grid.tasks().executeOnKeys(tasks, new Claim(id, config.leaseMillis())), false);
+    }
+    if (!replicas.isEmpty()) {
+      started += runAll(grid.tasks().executeOnKeys(replicas, new ClaimReplica(id, config.leaseMillis())), true);
+    }
+    return started;
+  }
+
+  private int runAll(Map<String, TaskEntry> claimed, boolean replica) {
     int started = 0;
     for (TaskEntry task : claimed.values()) {
       if (task == null) {
         continue;
       }
-      Held entry = new Held(task);
+      Held entry = new Held(task, replica);
       held.put(task.key(), entry);
       metrics.counter(MetricNames.TASKS_CLAIMED, "kind", task.getKind()).increment();
-      entry.future = executors.submit(() -> run(entry));
+      executors.execute(() -> run(entry));
       started++;
     }
     return started;
@@ -184,45 +266,73 @@ final class TaskRunner {
     return 0;
   }
 
+  // ---- running
+
   private void run(Held entry) {
     TaskEntry task = entry.task;
-    long start = System.nanoTime();
+    entry.running(Thread.currentThread());
     try {
+      renew(entry);
       JobKind<?> kind = JobKinds.get(task.getKind());
       byte[] result = kind.executeEncoded(new JsonObject(task.getParams()), new JsonObject(task.getInput()), entry);
-      slowDown(start, entry);
-      long nanos = System.nanoTime() - start;
+      slowDown(entry);
+      long nanos = entry.elapsedNanos();
       Timer.builder(MetricNames.TASK_DURATION).tag("kind", task.getKind()).publishPercentileHistogram()
-          .register(metrics).record(nanos, TimeUnit.NANOSECONDS);
-      Complete.Outcome outcome = grid.tasks().executeOnKey(task.key(), new Complete(id, result, nanos / 1000));
-      record(task, outcome.name().toLowerCase(java.util.Locale.ROOT));
-      if (outcome == Complete.Outcome.ACCEPTED) {
-        completed.incrementAndGet();
-        node.vertx().eventBus().publish(Names.TASK_DONE, new JsonObject()
-            .put("jobId", task.getJobId()).put("index", task.getIndex()).put("node", id)
-            .put("version", config.node().version()).put("micros", nanos / 1000));
-      } else {
-        discarded.incrementAndGet();
-      }
+          .description("How long one task took to execute").register(metrics).record(nanos, TimeUnit.NANOSECONDS);
+      offerResult(entry, result, nanos);
     } catch (CancelledException | InterruptedException e) {
-      record(task, "cancelled");
+      stopped(entry);
     } catch (Throwable e) {
       if (entry.isCancelled()) {
-        record(task, "cancelled");
-      } else {
-        fail(task, e);
+        stopped(entry);
+      } else if (!entry.abandoned) {
+        fail(entry, e);
       }
     } finally {
-      held.remove(task.key());
-      slots.release();
+      entry.ended();
+      Thread.interrupted();
+      if (entry.abandoned) {
+        resizePool(-1);
+        stuck.decrementAndGet();
+        LOG.info(() -> "the stuck task " + task.key() + " finally returned; its thread is retired");
+      }
+      release(entry);
     }
   }
 
-  private void slowDown(long start, Held entry) throws InterruptedException {
+  private void offerResult(Held entry, byte[] result, long nanos) {
+    TaskEntry task = entry.task;
+    Complete.Outcome outcome = grid.tasks().executeOnKey(task.key(), new Complete(id, result, nanos / 1000));
+    record(task, outcome.name().toLowerCase(Locale.ROOT));
+    if (outcome == Complete.Outcome.ACCEPTED) {
+      completed.incrementAndGet();
+      node.vertx().eventBus().publish(Names.TASK_DONE, new JsonObject()
+          .put("jobId", task.getJobId()).put("index", task.getIndex()).put("key", task.key())
+          .put("node", id).put("version", config.node().version())
+          .put("micros", nanos / 1000).put("replica", entry.replica));
+    } else {
+      discarded.incrementAndGet();
+      wasted.increment(nanos / 1e9);
+    }
+  }
+
+  /** A task attempt stopped on request; a timeout counts as a failed attempt. */
+  private void stopped(Held entry) {
+    String reason = entry.stopReason == null ? JOB_ENDED : entry.stopReason;
+    metrics.counter(MetricNames.TASKS_CANCELLED, "reason", reason).increment();
+    if (reason.equals(TIMEOUT) && !entry.abandoned) {
+      fail(entry, new TimeoutException("task " + entry.task.key() + " ran past its timeout of "
+          + entry.task.getTaskTimeoutMillis() + " ms and was stopped"));
+    } else if (reason.equals(SUPERSEDED)) {
+      wasted.increment(entry.elapsedNanos() / 1e9);
+    }
+  }
+
+  private void slowDown(Held entry) throws InterruptedException {
     if (config.slowdown() <= 1.0) {
       return;
     }
-    long extraMillis = (long) ((System.nanoTime() - start) / 1e6 * (config.slowdown() - 1.0));
+    long extraMillis = (long) (entry.elapsedNanos() / 1e6 * (config.slowdown() - 1.0));
     long until = System.currentTimeMillis() + extraMillis;
     for (long left = extraMillis; left > 0; left = until - System.currentTimeMillis()) {
       entry.check();
@@ -230,19 +340,21 @@ final class TaskRunner {
     }
   }
 
-  private void fail(TaskEntry task, Throwable cause) {
+  /** Records a failed attempt with the whole story; retries after a backoff while attempts remain. */
+  private void fail(Held entry, Throwable cause) {
+    TaskEntry task = entry.task;
     failedAttempts.incrementAndGet();
     record(task, "failed");
-    String error = describeFailure(task, cause).encode();
-    LOG.log(Level.WARNING, "task " + task.key() + " attempt " + task.getAttempt() + " failed: " + cause);
-    String state = grid.tasks().executeOnKey(task.key(), new Fail(id, error));
+    JsonObject error = describeFailure(task, cause);
+    LOG.log(Level.WARNING, "task " + task.key() + " attempt " + task.getAttempt() + " failed: " + error.encode());
+    String state = grid.tasks().executeOnKey(task.key(), new Fail(id, error.encode()));
     if (TaskEntry.QUEUED.equals(state)) {
       metrics.counter(MetricNames.TASKS_RETRIED, "kind", task.getKind()).increment();
       long backoff = Math.min(5_000, 100L << Math.min(6, task.getAttempt()));
       node.scheduler().schedule(() -> grid.offer(task.key()), backoff, TimeUnit.MILLISECONDS);
     } else if (TaskEntry.FAILED.equals(state)) {
       node.vertx().eventBus().publish(Names.TASK_FAILED, new JsonObject()
-          .put("jobId", task.getJobId()).put("index", task.getIndex()).put("error", new JsonObject(error)));
+          .put("jobId", task.getJobId()).put("index", task.getIndex()).put("error", error));
     }
   }
 
@@ -265,13 +377,35 @@ final class TaskRunner {
     metrics.counter(MetricNames.TASKS_COMPLETED, "kind", task.getKind(), "outcome", outcome).increment();
   }
 
-  private void stopJob(String jobId, String reason) {
-    held.values().stream()
-        .filter(entry -> entry.task.getJobId().equals(jobId))
-        .forEach(entry -> entry.cancel(reason));
+  private void release(Held entry) {
+    if (entry.released.compareAndSet(false, true)) {
+      held.remove(entry.task.key(), entry);
+      slots.release();
+    }
   }
 
-  // The pulse: extend every held lease; a task whose lease was lost runs elsewhere now.
+  // ---- being told to stop
+
+  private void stopJob(JsonObject event) {
+    String reason = switch (event.getString("reason", "")) {
+      case "user" -> USER;
+      case "deadline" -> DEADLINE;
+      default -> JOB_ENDED;
+    };
+    String jobId = event.getString("jobId");
+    held.values().stream().filter(entry -> entry.task.getJobId().equals(jobId)).forEach(entry -> entry.stop(reason));
+  }
+
+  private void supersede(JsonObject event) {
+    Held entry = held.get(event.getString("key"));
+    if (entry != null && !id.equals(event.getString("winner"))) {
+      entry.stop(SUPERSEDED);
+    }
+  }
+
+  // ---- the pulse and the steward
+
+  /** The pulse: extend every held lease; a task whose lease was lost runs elsewhere now. */
   private void renewLeases() {
     if (held.isEmpty()) {
       return;
@@ -281,13 +415,70 @@ final class TaskRunner {
       renewed.forEach((key, mine) -> {
         Held entry = held.get(key);
         if (!mine && entry != null) {
-          entry.cancel("lease lost");
+          entry.stop(LEASE_LOST);
         }
       });
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "could not renew leases: " + e);
     }
   }
+
+  // A task that waited in this worker's buffer starts with a fresh lease.
+  private void renew(Held entry) {
+    if (!Boolean.TRUE.equals(grid.tasks().executeOnKey(entry.task.key(), new Renew(id, config.leaseMillis())))) {
+      entry.stop(LEASE_LOST);
+    }
+  }
+
+  private void steward() {
+    long now = System.nanoTime();
+    for (Held entry : held.values()) {
+      if (entry.startedNanos == 0) {
+        continue;
+      }
+      long timeout = entry.task.getTaskTimeoutMillis();
+      if (timeout > 0 && !entry.isCancelled() && entry.elapsedNanos() > TimeUnit.MILLISECONDS.toNanos(timeout)) {
+        entry.stop(TIMEOUT);
+      }
+      if (entry.isCancelled() && !entry.abandoned && now - entry.stoppedNanos > STUCK_GRACE_NANOS && entry.isRunning()) {
+        replaceStuckThread(entry);
+      }
+    }
+  }
+
+  // Java cannot kill a thread: leave the stuck one behind, add a fresh one, give its task back.
+  private void replaceStuckThread(Held entry) {
+    entry.abandoned = true;
+    stuck.incrementAndGet();
+    resizePool(+1);
+    metrics.counter(MetricNames.EXECUTORS_REPLACED).increment();
+    LOG.warning(() -> "task " + entry.task.key() + " ignored being stopped (" + entry.stopReason
+        + ") for 2 s: its thread is replaced; " + stuck.get() + " stuck");
+    if (TIMEOUT.equals(entry.stopReason)) {
+      fail(entry, new TimeoutException("task " + entry.task.key() + " ran past its timeout of "
+          + entry.task.getTaskTimeoutMillis() + " ms and ignored being stopped"));
+    }
+    release(entry);
+  }
+
+  private synchronized void resizePool(int delta) {
+    if (delta > 0) {
+      executors.setMaximumPoolSize(executors.getMaximumPoolSize() + delta);
+      executors.setCorePoolSize(executors.getCorePoolSize() + delta);
+    } else {
+      executors.setCorePoolSize(executors.getCorePoolSize() + delta);
+      executors.setMaximumPoolSize(executors.getMaximumPoolSize() + delta);
+    }
+  }
+
+  private String livenessProblem() {
+    int count = stuck.get();
+    return count > config.threads()
+        ? count + " executor threads are stuck, more than the " + config.threads() + " it may replace"
+        : null;
+  }
+
+  // ---- draining
 
   /** Stops pulling, lets held tasks finish for a while, then hands the rest back. */
   void drain() {
@@ -303,7 +494,7 @@ final class TaskRunner {
     for (String key : left) {
       Held entry = held.get(key);
       if (entry != null) {
-        entry.cancel("worker draining");
+        entry.stop(DRAINING);
       }
       if (Boolean.TRUE.equals(grid.tasks().executeOnKey(key, new Requeue(id, Requeue.Reason.HANDED_BACK)))) {
         metrics.counter(MetricNames.TASKS_REQUEUED, "reason", "handed_back").increment();

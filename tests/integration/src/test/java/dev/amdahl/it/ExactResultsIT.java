@@ -78,7 +78,9 @@ class ExactResultsIT {
     String mandelbrot = cluster.submit("mandelbrot", MANDELBROT, 24);
     String sleep = cluster.submit("sleep", new JsonObject().put("tasks", 12).put("millis", 50), null);
 
-    assertEquals(5_761_455L, cluster.awaitSuccess(primes).getJsonObject("result").getLong("count"));
+    JsonObject primesJob = cluster.awaitSuccess(primes);
+    assertEquals(5_761_455L, primesJob.getJsonObject("result").getLong("count"));
+    assertTimelineMeasuresTheSerialPart(primesJob.getJsonObject("timeline"));
 
     JobResult piReference = SingleProcess.run(JobSpec.parse(new JsonObject().put("kind", "pi").put("params", PI).put("tasks", 16)));
     assertEquals(piReference.summary(), cluster.awaitSuccess(pi).getJsonObject("result"));
@@ -90,6 +92,16 @@ class ExactResultsIT {
     assertArrayEquals(png.attachment(), response.body(), "the cluster's PNG is byte-identical to a single-process render");
 
     assertEquals(new JsonObject().put("sleeps", 12L).put("millis", 600L), cluster.awaitSuccess(sleep).getJsonObject("result"));
+  }
+
+  private void assertTimelineMeasuresTheSerialPart(JsonObject timeline) {
+    for (String phase : List.of("splitMillis", "dispatchMillis", "queueWaitMillis", "executionMillis", "mergeMillis", "runMillis")) {
+      assertTrue(timeline.getLong(phase, -1L) >= 0, phase + " in " + timeline.encode());
+    }
+    assertTrue(timeline.getLong("executionMillis") > 0, "the tasks' run time is summed: " + timeline.encode());
+    double serialFraction = timeline.getDouble("serialFraction");
+    assertTrue(serialFraction >= 0 && serialFraction < 1, timeline.encode());
+    assertTrue(Metrics.sum(cluster.cluster.url(), "amdahl_job_serial_fraction_count") > 0, "and exported as a metric");
   }
 
   private Map<String, Long> completedByWorker() {

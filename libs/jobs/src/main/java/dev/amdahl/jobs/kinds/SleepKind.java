@@ -10,11 +10,18 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Synthetic work of a known duration, for watching scheduling and scaling: {@code tasks}
  * sleeps of {@code millis} each. With the default split every sleep is one task; a smaller
  * top-level {@code tasks} groups consecutive sleeps into one task.
+ *
+ * <p>It can also misbehave on purpose, to show what the cluster does about it:
+ * {@code failRate} makes each attempt fail with that probability (retries heal it),
+ * {@code failTask} makes task number N fail on every attempt (the job fails, with the whole
+ * story), and {@code hangTask} makes task N ignore cancellation and interrupts for
+ * {@code hangMillis} (the worker's steward has to replace the stuck thread).
  */
 public final class SleepKind implements JobKind<SleepKind.Slept> {
 
@@ -33,9 +40,13 @@ public final class SleepKind implements JobKind<SleepKind.Slept> {
 
   @Override
   public JsonObject validate(JsonObject params) {
-    Params p = Params.of(params, Set.of("tasks", "millis"));
+    Params p = Params.of(params, Set.of("tasks", "millis", "failRate", "failTask", "hangTask", "hangMillis"));
     p.intValue("tasks", 10, 1, 100_000);
     p.longValue("millis", 100L, 0, 600_000);
+    p.doubleValue("failRate", 0.0, 0.0, 1.0);
+    p.intValue("failTask", -1, -1, 100_000);
+    p.intValue("hangTask", -1, -1, 100_000);
+    p.longValue("hangMillis", 30_000L, 0, 600_000);
     return p.normalized();
   }
 
@@ -56,13 +67,23 @@ public final class SleepKind implements JobKind<SleepKind.Slept> {
     for (int i = 0; i < tasks; i++) {
       long first = (long) sleeps * i / tasks;
       long next = (long) sleeps * (i + 1) / tasks;
-      out.add(new JsonObject().put("sleeps", next - first));
+      out.add(new JsonObject().put("index", i).put("sleeps", next - first));
     }
     return out;
   }
 
   @Override
   public Slept execute(JsonObject params, JsonObject task, Cancellation cancellation) throws InterruptedException {
+    int index = task.getInteger("index", -1);
+    if (index == params.getInteger("failTask", -1)) {
+      throw new IllegalStateException("task " + index + " always fails (failTask)");
+    }
+    if (ThreadLocalRandom.current().nextDouble() < params.getDouble("failRate", 0.0)) {
+      throw new IllegalStateException("task " + index + " failed by chance (failRate " + params.getDouble("failRate") + ")");
+    }
+    if (index == params.getInteger("hangTask", -1)) {
+      hangIgnoringCancellation(params.getLong("hangMillis", 30_000L));
+    }
     long sleeps = task.getLong("sleeps");
     long total = sleeps * params.getLong("millis");
     long deadline = System.nanoTime() + total * 1_000_000L;
@@ -71,6 +92,18 @@ public final class SleepKind implements JobKind<SleepKind.Slept> {
       Thread.sleep(Math.min(left, 50));
     }
     return new Slept(sleeps, total);
+  }
+
+  // Deliberately deaf to cancellation and interrupts, like a stuck goroutine.
+  private static void hangIgnoringCancellation(long millis) {
+    long until = System.nanoTime() + millis * 1_000_000L;
+    while (System.nanoTime() < until) {
+      try {
+        Thread.sleep(Math.max(1, (until - System.nanoTime()) / 1_000_000L));
+      } catch (InterruptedException ignored) {
+        // stuck on purpose
+      }
+    }
   }
 
   @Override

@@ -6,11 +6,15 @@ import com.hazelcast.nio.ObjectDataOutput;
 import java.io.IOException;
 
 /**
- * Records a failed attempt. The task goes back to QUEUED while attempts remain (the
- * caller re-offers it after a backoff) and becomes FAILED on the last one. Returns the new
- * state, or null when the attempt no longer mattered (done, gone, or another worker's).
+ * Records a failed attempt in the task's error history. The task goes back to QUEUED while
+ * attempts remain (the caller re-offers it after a backoff) and becomes FAILED on the last
+ * one; a failed replica just stops being one. Returns the new state, {@link #REPLICA_FAILED},
+ * or null when the attempt no longer mattered (done, gone, or another worker's).
  */
 public final class Fail extends TaskProcessor<String> {
+  /** What {@link Fail} returns when a replica failed: the owner's attempt goes on. */
+  public static final String REPLICA_FAILED = "REPLICA_FAILED";
+
   private String owner;
   private String error;
 
@@ -24,13 +28,17 @@ public final class Fail extends TaskProcessor<String> {
 
   @Override
   String apply(TaskEntry task, long now) {
-    if (!TaskEntry.LEASED.equals(task.getState()) || !owner.equals(task.getOwner())) {
+    if (!task.isRunBy(owner)) {
       return null;
     }
+    task.recordError(error);
+    if (!owner.equals(task.getOwner())) {
+      task.clearReplica();
+      return REPLICA_FAILED;
+    }
     if (task.getAttempt() >= task.getMaxAttempts()) {
-      task.fail(error, now);
+      task.fail(now);
     } else {
-      task.recordError(error);
       task.requeue(now);
     }
     return task.getState();

@@ -13,6 +13,7 @@ public final class GridSerialization implements DataSerializableFactory {
   static final int COMPLETE = 4;
   static final int FAIL = 5;
   static final int REQUEUE = 6;
+  static final int CLAIM_REPLICA = 7;
 
   /** Adds this factory to {@code config}. */
   public static void register(SerializationConfig config) {
@@ -28,6 +29,7 @@ public final class GridSerialization implements DataSerializableFactory {
       case COMPLETE -> new Complete();
       case FAIL -> new Fail();
       case REQUEUE -> new Requeue();
+      case CLAIM_REPLICA -> new ClaimReplica();
       default -> null;
     };
   }

@@ -6,8 +6,9 @@ import com.hazelcast.nio.ObjectDataOutput;
 import java.io.IOException;
 
 /**
- * A worker's pulse extends its lease on a task it still holds. Returns false when the task
- * is no longer the worker's (its lease expired and the task moved on, or it is done).
+ * A worker's pulse extends its lease on a task it still runs, as owner or replica. Returns
+ * false when the task is no longer the worker's (its lease expired and the task moved on, or
+ * it is done).
  */
 public final class Renew extends TaskProcessor<Boolean> {
   private String owner;
@@ -23,10 +24,10 @@ public final class Renew extends TaskProcessor<Boolean> {
 
   @Override
   Boolean apply(TaskEntry task, long now) {
-    if (!TaskEntry.LEASED.equals(task.getState()) || !owner.equals(task.getOwner())) {
+    if (!task.isRunBy(owner)) {
       return false;
     }
-    task.renew(now, leaseMillis);
+    task.renew(owner, now, leaseMillis);
     return true;
   }
 

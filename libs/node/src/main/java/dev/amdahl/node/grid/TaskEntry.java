@@ -41,13 +41,18 @@ public final class TaskEntry implements IdentifiedDataSerializable {
   private byte[] result;
   private String resultBy;
   private long micros;
-  private String lastError;
+  private String errors;
+  private long taskTimeoutMillis;
+  private long leasedAt;
+  private String replicaOwner;
+  private long replicaLeaseExpiry;
 
   public TaskEntry() {
   }
 
   /** A new task, queued now. */
-  public static TaskEntry queued(String jobId, int index, String kind, String params, String input, int maxAttempts) {
+  public static TaskEntry queued(String jobId, int index, String kind, String params, String input, int maxAttempts,
+                                 long taskTimeoutMillis) {
     TaskEntry entry = new TaskEntry();
     entry.jobId = jobId;
     entry.index = index;
@@ -56,6 +61,7 @@ public final class TaskEntry implements IdentifiedDataSerializable {
     entry.input = input;
     entry.state = QUEUED;
     entry.maxAttempts = maxAttempts;
+    entry.taskTimeoutMillis = taskTimeoutMillis;
     entry.queuedAt = System.currentTimeMillis();
     entry.updatedAt = entry.queuedAt;
     return entry;
@@ -74,6 +80,9 @@ public final class TaskEntry implements IdentifiedDataSerializable {
   public static int shardOf(String key) {
     return Math.floorMod(key.hashCode(), dev.amdahl.node.Names.QUEUE_SHARDS);
   }
+
+  /** Prefix of a queue item that asks an idle worker for a replica of the task, not the task. */
+  public static final String REPLICA_PREFIX = "replica:";
 
   /** A copy without the result bytes, for handing a task to a worker. */
   TaskEntry withoutResult() {
@@ -99,7 +108,11 @@ public final class TaskEntry implements IdentifiedDataSerializable {
     c.result = result;
     c.resultBy = resultBy;
     c.micros = micros;
-    c.lastError = lastError;
+    c.errors = errors;
+    c.taskTimeoutMillis = taskTimeoutMillis;
+    c.leasedAt = leasedAt;
+    c.replicaOwner = replicaOwner;
+    c.replicaLeaseExpiry = replicaLeaseExpiry;
     return c;
   }
 
@@ -107,14 +120,33 @@ public final class TaskEntry implements IdentifiedDataSerializable {
     state = LEASED;
     owner = newOwner;
     leaseExpiry = now + leaseMillis;
+    leasedAt = now;
     attempt++;
+    clearReplica();
     updatedAt = now;
+  }
+
+  void leaseReplica(String replica, long now, long leaseMillis) {
+    replicaOwner = replica;
+    replicaLeaseExpiry = now + leaseMillis;
+    updatedAt = now;
+  }
+
+  void clearReplica() {
+    replicaOwner = null;
+    replicaLeaseExpiry = 0;
+  }
+
+  /** Whether {@code node} runs this task, as its owner or as its replica. */
+  boolean isRunBy(String node) {
+    return LEASED.equals(state) && (node.equals(owner) || node.equals(replicaOwner));
   }
 
   void requeue(long now) {
     state = QUEUED;
     owner = null;
     leaseExpiry = 0;
+    clearReplica();
     queuedAt = now;
     updatedAt = now;
   }
@@ -125,22 +157,28 @@ public final class TaskEntry implements IdentifiedDataSerializable {
     resultBy = by;
     micros = tookMicros;
     leaseExpiry = 0;
+    clearReplica();
     updatedAt = now;
   }
 
-  void fail(String error, long now) {
+  void fail(long now) {
     state = FAILED;
-    lastError = error;
     leaseExpiry = 0;
+    clearReplica();
     updatedAt = now;
   }
 
+  /** Appends one attempt's error (a JSON object) to the task's history. */
   void recordError(String error) {
-    lastError = error;
+    errors = errors == null ? "[" + error + "]" : errors.substring(0, errors.length() - 1) + "," + error + "]";
   }
 
-  void renew(long now, long leaseMillis) {
-    leaseExpiry = now + leaseMillis;
+  void renew(String node, long now, long leaseMillis) {
+    if (node.equals(owner)) {
+      leaseExpiry = now + leaseMillis;
+    } else {
+      replicaLeaseExpiry = now + leaseMillis;
+    }
   }
 
   public String getJobId() {
@@ -203,8 +241,28 @@ public final class TaskEntry implements IdentifiedDataSerializable {
     return micros;
   }
 
-  public String getLastError() {
-    return lastError;
+  /** Every failed attempt's error, as a JSON array, oldest first; null when none failed. */
+  public String getErrors() {
+    return errors;
+  }
+
+  /** How long one attempt may run; 0 for no limit. */
+  public long getTaskTimeoutMillis() {
+    return taskTimeoutMillis;
+  }
+
+  /** When the current attempt was claimed (grid time). */
+  public long getLeasedAt() {
+    return leasedAt;
+  }
+
+  /** The node running a replica of this task, or null. */
+  public String getReplicaOwner() {
+    return replicaOwner;
+  }
+
+  public long getReplicaLeaseExpiry() {
+    return replicaLeaseExpiry;
   }
 
   @Override
@@ -235,7 +293,11 @@ public final class TaskEntry implements IdentifiedDataSerializable {
     out.writeByteArray(result);
     out.writeString(resultBy);
     out.writeLong(micros);
-    out.writeString(lastError);
+    out.writeString(errors);
+    out.writeLong(taskTimeoutMillis);
+    out.writeLong(leasedAt);
+    out.writeString(replicaOwner);
+    out.writeLong(replicaLeaseExpiry);
   }
 
   @Override
@@ -256,6 +318,10 @@ public final class TaskEntry implements IdentifiedDataSerializable {
     result = in.readByteArray();
     resultBy = in.readString();
     micros = in.readLong();
-    lastError = in.readString();
+    errors = in.readString();
+    taskTimeoutMillis = in.readLong();
+    leasedAt = in.readLong();
+    replicaOwner = in.readString();
+    replicaLeaseExpiry = in.readLong();
   }
 }

@@ -1,0 +1,82 @@
+package dev.amdahl.it;
+
+import dev.amdahl.cli.NodeProcess;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Heartbeats: a worker frozen with SIGSTOP (not dead, so membership does not notice) stops
+ * pulsing, loses its leases, and its tasks run elsewhere; when it wakes, its late work does
+ * not count.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
+class HeartbeatsIT {
+  private TestCluster cluster;
+
+  @BeforeAll
+  void startCluster() {
+    // Membership must not notice the freeze (as with a long GC pause or a stalled VM): only the
+    // missing pulse, through lease expiry (4 s here), takes the tasks back.
+    cluster = TestCluster.start("heartbeats", 2, Map.of("AMDAHL_MEMBER_TIMEOUT_SECONDS", "120"));
+  }
+
+  @AfterAll
+  void stopCluster() {
+    if (cluster != null) {
+      cluster.cluster.workers().forEach(w -> w.signal("CONT"));
+      cluster.close();
+    }
+  }
+
+  @Test
+  void aFrozenWorkerLosesItsLeasesItsTasksRunElsewhereAndItsLateResultsDoNotCount() {
+    NodeProcess frozen = cluster.cluster.workers().get(0);
+    double expiredBefore = Metrics.sum(cluster.cluster.url(), "amdahl_lease_expirations_total")
+        + Metrics.sum(cluster.cluster.url(), "amdahl_tasks_requeued_total");
+    String id = cluster.submit("sleep", new JsonObject().put("tasks", 24).put("millis", 1_000), null);
+    Await.until(frozen.name() + " to hold tasks", Duration.ofSeconds(60), () -> {
+      JsonObject member = cluster.member(frozen);
+      return member != null && member.getInteger("inFlight", 0) > 0;
+    });
+
+    frozen.signal("STOP");
+    Await.until("the API to show the frozen worker's pulse growing old", Duration.ofSeconds(30), () -> {
+      JsonObject member = cluster.member(frozen);
+      return member == null || member.getLong("pulseAgeMillis", 0L) > 2_000;
+    });
+    JsonObject job = cluster.awaitSuccess(id);
+    frozen.signal("CONT");
+
+    assertEquals(new JsonObject().put("sleeps", 24L).put("millis", 24_000L), job.getJsonObject("result"));
+    assertTrue(Metrics.sum(cluster.cluster.url(), "amdahl_lease_expirations_total")
+        + Metrics.sum(cluster.cluster.url(), "amdahl_tasks_requeued_total") > expiredBefore,
+        "the frozen worker's tasks were taken back");
+    Await.until("the woken worker to discard its late work", Duration.ofSeconds(60), () -> lateWorkDiscarded(frozen) > 0);
+  }
+
+  // Late results are duplicates or gone; attempts still running when it wakes find their lease lost.
+  private double lateWorkDiscarded(NodeProcess worker) {
+    String text = new dev.amdahl.cli.ApiClient(worker.url()).get("/metrics").text();
+    double total = 0;
+    for (String line : text.split("\n")) {
+      boolean late = (line.startsWith("amdahl_tasks_completed_total{") && (line.contains("outcome=\"duplicate\"") || line.contains("outcome=\"gone\"")))
+          || (line.startsWith("amdahl_tasks_cancelled_total{") && (line.contains("reason=\"lease_lost\"") || line.contains("reason=\"job_ended\"")));
+      if (late) {
+        total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return total;
+  }
+}
