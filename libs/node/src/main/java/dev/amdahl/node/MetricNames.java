@@ -52,7 +52,7 @@ public final class MetricNames {
   public static final String NODE_STATE = "amdahl.node.state";
   /** Threads a worker runs tasks on. */
   public static final String WORKER_THREADS = "amdahl.worker.threads";
-  /** 1 when every partition has its backups in place. */
+  /** 1 when the partitions this grid member owns have their backups in sync; the grid is safe when all are. */
   public static final String GRID_SAFE = "amdahl.grid.safe";
   /** Items of each pending queue held on this grid member. Tags: queue, ownership (owned, backup). */
   public static final String GRID_QUEUE_ITEMS = "amdahl.grid.queue.items";
@@ -82,7 +82,7 @@ public final class MetricNames {
       Map.entry(MEMBERSHIP_CHANGES, "Members that joined or left the cluster"),
       Map.entry(NODE_STATE, "1 when this node is in the state named by the tag"),
       Map.entry(WORKER_THREADS, "Threads this worker runs tasks on"),
-      Map.entry(GRID_SAFE, "1 when every partition has its backups in place"),
+      Map.entry(GRID_SAFE, "1 when the partitions this grid member owns have their backups in sync"),
       Map.entry(GRID_QUEUE_ITEMS, "Items of each pending queue held on this grid member"),
       Map.entry(GRID_MIGRATIONS, "Partition replica migrations in the cluster, as this grid member saw them"));
 

@@ -19,9 +19,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * What a grid member measures about the data it holds: each map (entries owned and backed
- * up, operations, through Micrometer's Hazelcast binder), each pending queue, partition
- * safety and migrations. Safety needs calls to the other members, so it is measured on the
- * node's scheduler and the gauge reads the last answer.
+ * up, operations, through Micrometer's Hazelcast binder), each pending queue, whether the
+ * partitions it owns have their backups, and migrations. Safety needs calls to the members
+ * holding the backups, so it is measured on the node's scheduler and the gauge reads the
+ * last answer; the lowest value over all grid members is the cluster's.
  */
 final class GridMetrics {
   private static final long REFRESH_MILLIS = 2000;
@@ -85,7 +86,7 @@ final class GridMetrics {
   }
 
   private void measure() {
-    safe.set(hazelcast.getPartitionService().isClusterSafe() ? 1 : 0);
+    safe.set(hazelcast.getPartitionService().isLocalMemberSafe() ? 1 : 0);
     for (int shard = 0; shard < Names.QUEUE_SHARDS; shard++) {
       LocalQueueStats stats = hazelcast.getQueue(Names.pendingQueue(shard)).getLocalQueueStats();
       queueOwned.set(shard, stats.getOwnedItemCount());
