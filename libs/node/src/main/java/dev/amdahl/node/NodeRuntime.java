@@ -121,7 +121,9 @@ public final class NodeRuntime {
       try {
         measure.run();
       } catch (RuntimeException e) {
-        LOG.log(Level.FINE, "measuring failed; trying again in " + millis + " ms", e);
+        // While the node leaves the cluster, measuring fails as a matter of course.
+        Level level = hazelcast.getLifecycleService().isRunning() && state != NodeState.DRAINING ? Level.WARNING : Level.FINE;
+        LOG.log(level, "measuring metrics failed; trying again in " + millis + " ms: " + e);
       }
     }, 0, millis, TimeUnit.MILLISECONDS);
   }
