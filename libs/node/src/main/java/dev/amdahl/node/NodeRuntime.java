@@ -79,6 +79,7 @@ public final class NodeRuntime {
       hazelcast = clusterManager.getHazelcastInstance();
     }
     NodeRuntime runtime = new NodeRuntime(config, vertx, hazelcast, metrics);
+    ClusterMetrics.bind(runtime);
     runtime.exitWithParent();
     LOG.info(() -> config.role().label() + " " + config.id() + " (version " + config.version() + ", zone "
         + config.zone() + ") joined cluster '" + config.clusterName() + "' with "
@@ -111,6 +112,23 @@ public final class NodeRuntime {
     return scheduler;
   }
 
+  /**
+   * Runs {@code measure} now and then every {@code millis} on the scheduler, for gauges whose
+   * values need grid calls: they read what the last run found. A failed run is logged; the
+   * next one runs as usual.
+   */
+  public void measureEvery(long millis, Runnable measure) {
+    scheduler.scheduleWithFixedDelay(() -> {
+      try {
+        measure.run();
+      } catch (RuntimeException e) {
+        // While the node leaves the cluster, measuring fails as a matter of course.
+        Level level = hazelcast.getLifecycleService().isRunning() && state != NodeState.DRAINING ? Level.WARNING : Level.FINE;
+        LOG.log(level, "measuring metrics failed; trying again in " + millis + " ms: " + e);
+      }
+    }, 0, millis, TimeUnit.MILLISECONDS);
+  }
+
   /** Role-specific fields added to this node's registry entry on each pulse. */
   public void describeWith(Supplier<JsonObject> details) {
     this.details = details;
@@ -138,9 +156,12 @@ public final class NodeRuntime {
       ctx.response().setStatusCode(ready ? 200 : 503);
       ctx.json(new JsonObject().put("status", ready ? "UP" : "DOWN").put("state", state.name()));
     });
-    router.get("/metrics").handler(ctx -> ctx.response()
-        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
-        .end(metrics.scrape()));
+    // Off the event loop: a scrape reads every gauge, and a few read Hazelcast's local stats.
+    router.get("/metrics").handler(ctx -> vertx.executeBlocking(metrics::scrape, false)
+        .onSuccess(text -> ctx.response()
+            .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+            .end(text))
+        .onFailure(ctx::fail));
     return router;
   }
 

@@ -13,6 +13,7 @@ public final class WorkerMain {
     Logs.setup();
     WorkerConfig config = WorkerConfig.from(Env.system());
     NodeRuntime node = NodeRuntime.join(config.node());
+    WorkerMetrics.bind(node, config);
     TaskRunner runner = new TaskRunner(node, config);
     node.describeWith(runner::describe);
     node.listen(node.router());
