@@ -46,8 +46,6 @@ public final class MetricNames {
   public static final String LEASE_EXPIRATIONS = "amdahl.lease.expirations";
   /** Task attempts stopped before they finished, by reason (user, deadline, superseded_replica, lease_lost, timeout, draining, job_ended). */
   public static final String TASKS_CANCELLED = "amdahl.tasks.cancelled";
-  /** Replicas of straggling tasks the leader asked for. Tag: kind. */
-  public static final String TASKS_REPLICATED = "amdahl.tasks.replicated";
   /** Replicated tasks whose replica finished first. */
   public static final String REPLICAS_WON = "amdahl.replicas.won";
   /** Time spent on task attempts whose result did not count (duplicates, superseded replicas). */
@@ -56,8 +54,6 @@ public final class MetricNames {
   public static final String EXECUTORS_REPLACED = "amdahl.executors.replaced";
   /** Executor threads stuck right now, ignoring cancellation. */
   public static final String EXECUTORS_STUCK = "amdahl.executors.stuck";
-  /** How long each phase of a job took (split, dispatch, queue, execution, merge, wall). Tags: kind, phase. */
-  public static final String JOB_PHASE = "amdahl.job.phase";
   /** Each finished job's serial fraction: (split + dispatch + merge) / (that + task execution). Tag: kind. */
   public static final String JOB_SERIAL_FRACTION = "amdahl.job.serial.fraction";
   /** Job submissions refused by the rate limiter. */
@@ -77,7 +73,10 @@ public final class MetricNames {
   /** Partition replica migrations in the cluster, as this grid member saw them. Tag: outcome (completed, failed). */
   public static final String GRID_MIGRATIONS = "amdahl.grid.migrations";
 
-  /** Job phases of {@link #JOB_PHASE}: waiting for the leader, split, dispatch, executing, merge. */
+  /**
+   * Job phases of {@link #JOB_PHASE}: queue (from dispatch to the first task claimed), split,
+   * dispatch, execute (from dispatch to the last result), merge.
+   */
   public static final List<String> JOB_PHASES = List.of("queue", "split", "dispatch", "execute", "merge");
 
   private static final Map<String, String> DESCRIPTIONS = Map.ofEntries(
@@ -102,7 +101,14 @@ public final class MetricNames {
       Map.entry(WORKER_THREADS, "Threads this worker runs tasks on"),
       Map.entry(GRID_SAFE, "1 when the partitions this grid member owns have their backups in sync"),
       Map.entry(GRID_QUEUE_ITEMS, "Items of each pending queue held on this grid member"),
-      Map.entry(GRID_MIGRATIONS, "Partition replica migrations in the cluster, as this grid member saw them"));
+      Map.entry(GRID_MIGRATIONS, "Partition replica migrations in the cluster, as this grid member saw them"),
+      Map.entry(TASKS_CANCELLED, "Task attempts stopped before they finished, by reason"),
+      Map.entry(REPLICAS_WON, "Replicated tasks whose replica finished first"),
+      Map.entry(WORK_WASTED, "Time spent on task attempts whose result did not count"),
+      Map.entry(EXECUTORS_REPLACED, "Executor threads the steward replaced because their task was stuck"),
+      Map.entry(EXECUTORS_STUCK, "Executor threads stuck right now in a task that ignores cancellation"),
+      Map.entry(JOB_SERIAL_FRACTION, "Each finished job's serial fraction: (split + dispatch + merge) / (that + task time)"),
+      Map.entry(SUBMISSIONS_LIMITED, "Job submissions refused by the rate limiter"));
 
   /** The description of one of our metrics, or null for a name that is not ours. */
   public static String describe(String name) {

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class NodeMetricsTest {
   private static final NodeConfig NODE = new NodeConfig("worker-7", Role.WORKER, "1.2.3", "zone-b", "test",
-      List.of("127.0.0.1:5701"), 5801, "127.0.0.1", 0, false);
+      List.of("127.0.0.1:5701"), 5801, "127.0.0.1", 0, false, 8);
 
   @Test
   void ourMetersGetTheirHelpTextFromMetricNamesWhereverTheyAreRegistered() {

@@ -21,7 +21,7 @@ public final class CoordinatorMain {
     node.describeWith(manager::describe);
     node.listen(new ApiRouter(node, store, manager, config).router());
     manager.start();
-    new JobMetrics(node, store, manager).start();
+    new JobMetrics(node, store).start();
     node.onShutdown(manager::stop);
     node.ready(config.pulseMillis());
   }

@@ -32,21 +32,22 @@ final class Timeline {
     return timeline;
   }
 
+  /** Records a succeeded job's phases (see {@link MetricNames#JOB_PHASES}), its task time and serial fraction. */
   static void record(MeterRegistry metrics, String kind, JsonObject timeline) {
+    long merge = timeline.getLong("mergeMillis", 0L);
+    phase(metrics, kind, "queue", timeline.getLong("queueWaitMillis", 0L));
     phase(metrics, kind, "split", timeline.getLong("splitMillis", 0L));
     phase(metrics, kind, "dispatch", timeline.getLong("dispatchMillis", 0L));
-    phase(metrics, kind, "queue", timeline.getLong("queueWaitMillis", 0L));
-    phase(metrics, kind, "execution", timeline.getLong("executionMillis", 0L));
-    phase(metrics, kind, "merge", timeline.getLong("mergeMillis", 0L));
-    phase(metrics, kind, "wall", timeline.getLong("runMillis", 0L));
-    DistributionSummary.builder(MetricNames.JOB_SERIAL_FRACTION).tag("kind", kind)
-        .description("Each finished job's serial fraction").register(metrics)
+    phase(metrics, kind, "execute", Math.max(0, timeline.getLong("runMillis", 0L) - merge));
+    phase(metrics, kind, "merge", merge);
+    Timer.builder(MetricNames.JOB_WORK).tag("kind", kind).register(metrics)
+        .record(timeline.getLong("executionMillis", 0L), TimeUnit.MILLISECONDS);
+    DistributionSummary.builder(MetricNames.JOB_SERIAL_FRACTION).tag("kind", kind).register(metrics)
         .record(timeline.getDouble("serialFraction", 0.0));
   }
 
   private static void phase(MeterRegistry metrics, String kind, String phase, long millis) {
-    Timer.builder(MetricNames.JOB_PHASE).tag("kind", kind).tag("phase", phase)
-        .description("How long each phase of a job took").register(metrics)
+    Timer.builder(MetricNames.JOB_PHASE).tag("kind", kind).tag("phase", phase).register(metrics)
         .record(millis, TimeUnit.MILLISECONDS);
   }
 }
