@@ -144,6 +144,13 @@ public final class NodeRuntime {
 
   /** A router with {@code /health/live}, {@code /health/ready} and {@code /metrics}. */
   public Router router() {
+    Router router = healthRouter();
+    addMetrics(router);
+    return router;
+  }
+
+  /** A router with {@code /health/live} and {@code /health/ready} only, for a public port. */
+  public Router healthRouter() {
     Router router = Router.router(vertx);
     router.get("/health/live").handler(ctx -> {
       String problem = livenessProblem.get();
@@ -156,26 +163,34 @@ public final class NodeRuntime {
       ctx.response().setStatusCode(ready ? 200 : 503);
       ctx.json(new JsonObject().put("status", ready ? "UP" : "DOWN").put("state", state.name()));
     });
+    return router;
+  }
+
+  private void addMetrics(Router router) {
     // Off the event loop: a scrape reads every gauge, and a few read Hazelcast's local stats.
     router.get("/metrics").handler(ctx -> vertx.executeBlocking(metrics::scrape, false)
         .onSuccess(text -> ctx.response()
             .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
             .end(text))
         .onFailure(ctx::fail));
-    return router;
   }
 
-  /** Serves {@code router} on the configured HTTP port; blocks until listening. */
+  /** Serves {@code router} (health and metrics) on the configured HTTP port; blocks until listening. */
   public HttpServer listen(Router router) {
-    HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+    HttpServer server = serve(router, config.httpPort());
+    httpPort = server.actualPort();
+    LOG.info(() -> "health and metrics on " + httpUrl());
+    return server;
+  }
+
+  /** Serves {@code router} on another port ({@code 0}: any free one); blocks until listening. */
+  public HttpServer serve(Router router, int port) {
+    return vertx.createHttpServer(new HttpServerOptions()
             .setHost(config.bindHost())
-            .setPort(config.httpPort())
+            .setPort(port)
             .setCompressionSupported(true))
         .requestHandler(router)
         .listen().await();
-    httpPort = server.actualPort();
-    LOG.info(() -> "HTTP on " + httpUrl());
-    return server;
   }
 
   /** The base URL of this node's health and metrics endpoints. */

@@ -19,7 +19,9 @@ public final class AmdahlCli {
         local [--workers N] [--port P]      run a cluster on this machine (1 grid member, a coordinator,
                                             N workers, default 3) until Ctrl-C
         submit KIND [--param k=v ...] [--tasks N] [--max-attempts N] [--deadline S] [--task-timeout S]
-               [--wait] [--url URL]         submit a job to URL (default $AMDAHL_URL, else http://localhost:8080)
+               [--wait] [--url URL] [--token T]
+                                            submit a job to URL (default $AMDAHL_URL, else http://localhost:8080)
+                                            with the API token T (default $AMDAHL_TOKEN)
                                             KIND: primes {from,to} | pi {samples,seed}
                                                   | mandelbrot {width,height,maxIterations,centerX,centerY,scale}
                                                   | sleep {tasks,millis}
@@ -59,7 +61,8 @@ public final class AmdahlCli {
 
   private static int submit(Options options, PrintStream out, PrintStream err) {
     String url = options.option("--url");
-    return new Submit(url == null ? apiUrl() : url, out, err).run(options);
+    String token = options.option("--token");
+    return new Submit(url == null ? apiUrl() : url, token == null ? System.getenv("AMDAHL_TOKEN") : token, out, err).run(options);
   }
 
   private static String apiUrl() {
@@ -85,13 +88,14 @@ public final class AmdahlCli {
     cluster.start();
     String url = "http://localhost:" + port;
     out.println("Amdahl is running: " + url);
-    out.println("  dashboard  " + url + "/");
-    out.println("  API        " + url + "/api/jobs, " + url + "/api/cluster");
+    out.println("  dashboard  " + url + "/?token=" + cluster.token());
+    out.println("  API        " + url + "/api/jobs, " + url + "/api/cluster  (Authorization: Bearer " + cluster.token() + ")");
+    out.println("  submit     export AMDAHL_TOKEN=" + cluster.token() + "; ./amdahl submit pi --param samples=100000000 --wait");
     if (demo) {
       out.println("demo job: count the primes up to 50,000,000 (the answer is 3,001,134)");
-      new Submit(url, out, System.err).run(new Options(new ArrayList<>(List.of(
+      new Submit(url, cluster.token(), out, System.err).run(new Options(new ArrayList<>(List.of(
           "primes", "--param", "from=1", "--param", "to=50000000", "--tasks", "64", "--wait"))));
-      out.println("the cluster keeps running; try: AMDAHL_URL=" + url + " ./amdahl submit pi --param samples=100000000 --wait");
+      out.println("the cluster keeps running; the dashboard shows it at " + url + "/?token=" + cluster.token());
     }
     out.println("Ctrl-C stops it.");
     try {

@@ -17,6 +17,7 @@ public final class ApiClient {
       .connectTimeout(Duration.ofSeconds(5))
       .build();
   private final String base;
+  private final String token;
 
   /** A response: its status and body. */
   public record Response(int status, String contentType, byte[] body, java.net.http.HttpHeaders headers) {
@@ -34,8 +35,15 @@ public final class ApiClient {
     }
   }
 
+  /** A client without a token: for health checks and metrics. */
   public ApiClient(String base) {
+    this(base, null);
+  }
+
+  /** A client that sends {@code token} as a bearer token (null: none). */
+  public ApiClient(String base, String token) {
     this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    this.token = token;
   }
 
   public String base() {
@@ -79,6 +87,9 @@ public final class ApiClient {
 
   private Response send(HttpRequest.Builder request) {
     try {
+      if (token != null) {
+        request.header("authorization", "Bearer " + token);
+      }
       HttpResponse<byte[]> response = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
       return new Response(response.statusCode(), response.headers().firstValue("content-type").orElse(""), response.body(),
           response.headers());

@@ -39,11 +39,24 @@ public final class LocalCluster implements AutoCloseable {
   private final List<NodeProcess> coordinators = new CopyOnWriteArrayList<>();
   private final List<NodeProcess> workers = new CopyOnWriteArrayList<>();
   private final List<Integer> gridPorts = new ArrayList<>();
+  private final String token;
   private int nodeCount;
 
   public LocalCluster(Launcher launcher, Options options) {
     this.launcher = launcher;
     this.options = options;
+    this.token = options.env().getOrDefault("AMDAHL_TOKEN", newToken());
+  }
+
+  private static String newToken() {
+    byte[] random = new byte[24];
+    new java.security.SecureRandom().nextBytes(random);
+    return java.util.HexFormat.of().formatHex(random);
+  }
+
+  /** The API token of this cluster's coordinators. */
+  public String token() {
+    return token;
   }
 
   /** Starts the grid, then the coordinator, then the workers; returns when all are ready. */
@@ -79,9 +92,9 @@ public final class LocalCluster implements AutoCloseable {
     return node;
   }
 
-  /** Starts a coordinator on {@code port}; does not wait for it. */
+  /** Starts a coordinator with its API on {@code port}; does not wait for it. */
   public NodeProcess startCoordinator(int port) {
-    NodeProcess node = launch("coordinator", Map.of("AMDAHL_HTTP_PORT", Integer.toString(port)));
+    NodeProcess node = launch("coordinator", Map.of("AMDAHL_API_PORT", Integer.toString(port), "AMDAHL_TOKEN", token));
     coordinators.add(node);
     return node;
   }
@@ -110,7 +123,10 @@ public final class LocalCluster implements AutoCloseable {
         .redirectOutput(log.toFile());
     builder.environment().putAll(env);
     try {
-      return new NodeProcess(name, service, builder.start(), Integer.parseInt(env.get("AMDAHL_HTTP_PORT")), log);
+      // A coordinator's process is reached on its API port, which also serves its health.
+      int metricsPort = Integer.parseInt(env.get("AMDAHL_HTTP_PORT"));
+      int port = Integer.parseInt(env.getOrDefault("AMDAHL_API_PORT", env.get("AMDAHL_HTTP_PORT")));
+      return new NodeProcess(name, service, builder.start(), port, metricsPort, log);
     } catch (IOException e) {
       throw new UncheckedIOException("could not start " + name, e);
     }

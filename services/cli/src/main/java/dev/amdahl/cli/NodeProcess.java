@@ -11,13 +11,15 @@ public final class NodeProcess {
   private final String service;
   private final Process process;
   private final int httpPort;
+  private final int metricsPort;
   private final Path log;
 
-  NodeProcess(String name, String service, Process process, int httpPort, Path log) {
+  NodeProcess(String name, String service, Process process, int httpPort, int metricsPort, Path log) {
     this.name = name;
     this.service = service;
     this.process = process;
     this.httpPort = httpPort;
+    this.metricsPort = metricsPort;
     this.log = log;
   }
 
@@ -37,8 +39,14 @@ public final class NodeProcess {
     return httpPort;
   }
 
+  /** Where the node answers: a coordinator's API (and health), any other node's health and metrics. */
   public String url() {
     return "http://127.0.0.1:" + httpPort;
+  }
+
+  /** Where the node serves {@code /metrics}: for a coordinator, not its public API port. */
+  public String metricsUrl() {
+    return "http://127.0.0.1:" + metricsPort;
   }
 
   public Path log() {

@@ -15,8 +15,8 @@ final class Submit {
   private final PrintStream out;
   private final PrintStream err;
 
-  Submit(String url, PrintStream out, PrintStream err) {
-    this.api = new ApiClient(url);
+  Submit(String url, String token, PrintStream out, PrintStream err) {
+    this.api = new ApiClient(url, token);
     this.out = out;
     this.err = err;
   }

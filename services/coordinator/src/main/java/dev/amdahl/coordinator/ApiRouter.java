@@ -35,8 +35,10 @@ final class ApiRouter {
   private final CoordinatorConfig config;
   private final ClusterView cluster;
   private final SubmitRateLimiter limiter;
+  private final Tokens tokens;
 
-  ApiRouter(NodeRuntime node, JobStore store, JobManager manager, CoordinatorConfig config) {
+  ApiRouter(NodeRuntime node, JobStore store, JobManager manager, CoordinatorConfig config, Tokens tokens) {
+    this.tokens = tokens;
     this.node = node;
     this.store = store;
     this.manager = manager;
@@ -46,7 +48,9 @@ final class ApiRouter {
   }
 
   Router router() {
-    Router router = node.router();
+    Router router = node.healthRouter();
+    router.get("/").handler(tokens::exchange);
+    router.route("/api/*").handler(tokens::require);
     router.post("/api/jobs").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimit()));
     router.post("/api/jobs").handler(this::submit);
     router.get("/api/jobs").handler(this::list);

@@ -18,8 +18,10 @@ public final class CoordinatorMain {
     NodeRuntime node = NodeRuntime.join(config.node());
     JobStore store = new JobStore(node.grid());
     JobManager manager = new JobManager(node, store, config);
-    node.describeWith(manager::describe);
-    node.listen(new ApiRouter(node, store, manager, config).router());
+    node.listen(node.router());
+    ApiRouter api = new ApiRouter(node, store, manager, config, Tokens.orGenerated(config.token()));
+    int apiPort = node.serve(api.router(), config.apiPort()).actualPort();
+    node.describeWith(() -> manager.describe().put("api", "http://" + config.node().advertisedHost() + ":" + apiPort));
     manager.start();
     new JobMetrics(node, store).start();
     node.onShutdown(manager::stop);

@@ -66,6 +66,30 @@ class BadRequestsIT {
   }
 
   @Test
+  void theApiRequiresTheTokenAndHealthStaysOpen() {
+    ApiClient anonymous = new ApiClient(cluster.cluster.url());
+    ApiClient.Response none = anonymous.get("/api/jobs");
+    assertEquals(401, none.status());
+    assertEquals("authorization", none.json().getString("field"));
+    assertEquals(401, new ApiClient(cluster.cluster.url(), "not-the-token").post("/api/jobs", "{\"kind\":\"pi\"}").status());
+    assertEquals(401, new ApiClient(cluster.cluster.url(), cluster.cluster.token() + "x").get("/api/cluster").status());
+    assertEquals(200, anonymous.get("/health/ready").status());
+    assertEquals(200, anonymous.get("/health/live").status());
+    assertEquals(404, anonymous.get("/metrics").status(), "metrics are not on the public API port");
+  }
+
+  @Test
+  void theDashboardTradesAQueryTokenForACookieThatOpensTheApi() {
+    ApiClient.Response wrong = new ApiClient(cluster.cluster.url()).get("/?token=wrong");
+    assertEquals(401, wrong.status());
+    ApiClient.Response right = new ApiClient(cluster.cluster.url()).get("/?token=" + cluster.cluster.token());
+    assertEquals(303, right.status());
+    assertEquals("/", right.header("location"));
+    String cookie = right.header("set-cookie");
+    assertTrue(cookie.startsWith("amdahl_token=" + cluster.cluster.token()) && cookie.contains("HttpOnly"), cookie);
+  }
+
+  @Test
   void rejectsABodyOverTheLimitWith413() {
     String huge = "{\"kind\":\"pi\",\"params\":{\"samples\":1},\"pad\":\"" + "x".repeat(100_000) + "\"}";
     ApiClient.Response response = cluster.api.post("/api/jobs", huge);

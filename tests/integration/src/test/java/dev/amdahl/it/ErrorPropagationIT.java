@@ -80,7 +80,7 @@ class ErrorPropagationIT {
   void theCliPrintsTheStoryAndExitsNonZero() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int status = AmdahlCli.run(new String[] {"submit", "sleep", "--param", "tasks=2", "--param", "millis=1",
-        "--param", "failTask=0", "--max-attempts", "2", "--wait", "--url", cluster.cluster.url()},
+        "--param", "failTask=0", "--max-attempts", "2", "--wait", "--url", cluster.cluster.url(), "--token", cluster.cluster.token()},
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     String printed = out.toString(StandardCharsets.UTF_8);
     assertEquals(1, status, printed);

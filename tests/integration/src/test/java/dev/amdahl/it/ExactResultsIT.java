@@ -101,7 +101,7 @@ class ExactResultsIT {
     assertTrue(timeline.getLong("executionMillis") > 0, "the tasks' run time is summed: " + timeline.encode());
     double serialFraction = timeline.getDouble("serialFraction");
     assertTrue(serialFraction >= 0 && serialFraction < 1, timeline.encode());
-    assertTrue(Metrics.sum(cluster.cluster.url(), "amdahl_job_serial_fraction_count") > 0, "and exported as a metric");
+    assertTrue(Metrics.sum(cluster.coordinatorHttp(), "amdahl_job_serial_fraction_count") > 0, "and exported as a metric");
   }
 
   private Map<String, Long> completedByWorker() {

@@ -43,8 +43,8 @@ class HeartbeatsIT {
   @Test
   void aFrozenWorkerLosesItsLeasesItsTasksRunElsewhereAndItsLateResultsDoNotCount() {
     NodeProcess frozen = cluster.cluster.workers().get(0);
-    double expiredBefore = Metrics.sum(cluster.cluster.url(), "amdahl_lease_expirations_total")
-        + Metrics.sum(cluster.cluster.url(), "amdahl_tasks_requeued_total");
+    double expiredBefore = Metrics.sum(cluster.coordinatorHttp(), "amdahl_lease_expirations_total")
+        + Metrics.sum(cluster.coordinatorHttp(), "amdahl_tasks_requeued_total");
     String id = cluster.submit("sleep", new JsonObject().put("tasks", 24).put("millis", 1_000), null);
     Await.until(frozen.name() + " to hold tasks", Duration.ofSeconds(60), () -> {
       JsonObject member = cluster.member(frozen);
@@ -60,8 +60,8 @@ class HeartbeatsIT {
     frozen.signal("CONT");
 
     assertEquals(new JsonObject().put("sleeps", 24L).put("millis", 24_000L), job.getJsonObject("result"));
-    assertTrue(Metrics.sum(cluster.cluster.url(), "amdahl_lease_expirations_total")
-        + Metrics.sum(cluster.cluster.url(), "amdahl_tasks_requeued_total") > expiredBefore,
+    assertTrue(Metrics.sum(cluster.coordinatorHttp(), "amdahl_lease_expirations_total")
+        + Metrics.sum(cluster.coordinatorHttp(), "amdahl_tasks_requeued_total") > expiredBefore,
         "the frozen worker's tasks were taken back");
     Await.until("the woken worker to discard its late work", Duration.ofSeconds(60), () -> lateWorkDiscarded(frozen) > 0);
   }

@@ -29,7 +29,7 @@ final class TestCluster implements AutoCloseable {
 
   private TestCluster(LocalCluster cluster) {
     this.cluster = cluster;
-    this.api = new ApiClient(cluster.url());
+    this.api = new ApiClient(cluster.url(), cluster.token());
   }
 
   static TestCluster start(String name, int workers, Map<String, String> env) {
@@ -92,6 +92,17 @@ final class TestCluster implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /** The leading coordinator's health and metrics URL (its API port serves no metrics). */
+  String coordinatorHttp() {
+    for (Object o : members()) {
+      JsonObject member = (JsonObject) o;
+      if ("coordinator".equals(member.getString("role")) && member.getBoolean("leader", false)) {
+        return member.getString("http");
+      }
+    }
+    throw new AssertionError("no leading coordinator in " + members().encode());
   }
 
   long completedBy(NodeProcess worker) {

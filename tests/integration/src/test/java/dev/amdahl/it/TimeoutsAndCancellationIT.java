@@ -48,7 +48,7 @@ class TimeoutsAndCancellationIT {
     Await.until("every running task to stop", Duration.ofSeconds(5), () -> inFlight() == 0);
     assertTrue(cancelled("user") > cancelledBefore, "the running attempts were cancelled for the user");
     Await.until("the pending tasks to be withdrawn from the grid", Duration.ofSeconds(10),
-        () -> Metrics.sum(cluster.cluster.url(), "amdahl_tasks_backlog") == 0);
+        () -> Metrics.sum(cluster.coordinatorHttp(), "amdahl_tasks_backlog") == 0);
     assertEquals("CANCELLED", cluster.api.job(id).getString("state"));
   }
 

@@ -76,7 +76,7 @@ class WorkerFailuresIT {
   void tasksOfAWorkerKilledMidJobRunElsewhereAndCountOnce() {
     cluster.cluster.startWorker(Map.of()).awaitReady(READY);
     NodeProcess victim = cluster.cluster.workers().stream().filter(NodeProcess::isAlive).findFirst().orElseThrow();
-    double requeuedBefore = Metrics.sum(cluster.cluster.url(), "amdahl_tasks_requeued_total");
+    double requeuedBefore = Metrics.sum(cluster.coordinatorHttp(), "amdahl_tasks_requeued_total");
     String sleep = cluster.submit("sleep", SLEEP, null);
     String primes = cluster.submit("primes", new JsonObject().put("from", 1).put("to", 200_000_000), 200);
     awaitHolding(victim);
@@ -85,7 +85,7 @@ class WorkerFailuresIT {
 
     assertEquals(SLEPT, cluster.awaitSuccess(sleep).getJsonObject("result"));
     assertEquals(11_078_937L, cluster.awaitSuccess(primes).getJsonObject("result").getLong("count"));
-    assertTrue(Metrics.sum(cluster.cluster.url(), "amdahl_tasks_requeued_total") > requeuedBefore,
+    assertTrue(Metrics.sum(cluster.coordinatorHttp(), "amdahl_tasks_requeued_total") > requeuedBefore,
         "the killed worker's tasks were requeued");
   }
 

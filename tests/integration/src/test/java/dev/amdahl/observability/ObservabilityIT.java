@@ -78,7 +78,7 @@ class ObservabilityIT {
         "amdahl-observability-" + ProcessHandle.current().pid(), work.resolve("logs"),
         Map.of("AMDAHL_VERSION", OLD, "AMDAHL_WORKER_THREADS", "2")));
     cluster.start();
-    api = new ApiClient(cluster.url());
+    api = new ApiClient(cluster.url(), cluster.token());
     prometheus = PrometheusServer.start(prometheusConfig(), work.resolve("prometheus-data"), LocalCluster.freePort(),
         work.resolve("prometheus.log"), Duration.ofSeconds(60));
     started = Instant.now();
@@ -352,7 +352,7 @@ class ObservabilityIT {
 
   private String scrape(NodeProcess node, Duration timeout) {
     try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create(node.url() + "/metrics")).timeout(timeout).build();
+      HttpRequest request = HttpRequest.newBuilder(URI.create(node.metricsUrl() + "/metrics")).timeout(timeout).build();
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       assertEquals(200, response.statusCode(), node.name() + " /metrics");
       return response.body();
@@ -394,7 +394,7 @@ class ObservabilityIT {
     Map<String, List<NodeProcess>> jobs = Map.of("grid", cluster.grid(), "coordinator", cluster.coordinators(), "worker", cluster.workers());
     for (var job : jobs.entrySet()) {
       JsonArray addresses = new JsonArray();
-      job.getValue().stream().filter(NodeProcess::isAlive).forEach(node -> addresses.add("127.0.0.1:" + node.httpPort()));
+      job.getValue().stream().filter(NodeProcess::isAlive).forEach(node -> addresses.add(node.metricsUrl().substring("http://".length())));
       Path next = work.resolve("targets-" + job.getKey() + ".json.next");
       Files.writeString(next, new JsonArray().add(new JsonObject().put("targets", addresses)).encode());
       Files.move(next, targets(job.getKey()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
