@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * node watches its parent.
  */
 public final class LocalCluster implements AutoCloseable {
-  private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
 
   /**
    * @param workers     workers to start

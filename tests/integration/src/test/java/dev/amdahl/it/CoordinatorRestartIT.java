@@ -42,7 +42,7 @@ class CoordinatorRestartIT {
     NodeProcess old = cluster.cluster.coordinators().get(0);
     old.kill();
     int port = URI.create(cluster.cluster.url()).getPort();
-    cluster.cluster.startCoordinator(port).awaitReady(Duration.ofSeconds(90));
+    cluster.cluster.startCoordinator(port).awaitReady(Duration.ofSeconds(180));
 
     assertEquals(new JsonObject().put("sleeps", 40L).put("millis", 10_000L), cluster.awaitSuccess(sleep).getJsonObject("result"));
     assertEquals(11_078_937L, cluster.awaitSuccess(primes).getJsonObject("result").getLong("count"));

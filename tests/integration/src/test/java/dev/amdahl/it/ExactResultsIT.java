@@ -60,7 +60,7 @@ class ExactResultsIT {
   @Order(2)
   void computesTheSameAnswersWithSeveralWorkersSharingTheWork() {
     List<NodeProcess> added = List.of(cluster.cluster.startWorker(Map.of()), cluster.cluster.startWorker(Map.of()));
-    added.forEach(worker -> worker.awaitReady(Duration.ofSeconds(90)));
+    added.forEach(worker -> worker.awaitReady(Duration.ofSeconds(180)));
     Map<String, Long> before = completedByWorker();
 
     runEveryKind();

@@ -31,7 +31,7 @@ class HealingIT {
   void startCluster() {
     cluster = TestCluster.start("healing", 0, Map.of());
     worker = cluster.cluster.startWorker(Map.of("AMDAHL_WORKER_THREADS", "1", "AMDAHL_WORKER_MAX_HELD", "1"));
-    worker.awaitReady(Duration.ofSeconds(90));
+    worker.awaitReady(Duration.ofSeconds(180));
   }
 
   @AfterAll

@@ -35,8 +35,8 @@ class ReplicasIT {
     cluster = TestCluster.start("replicas", 0, Map.of());
     slow = cluster.cluster.startWorker(Map.of("AMDAHL_SLOWDOWN", Integer.toString(SLOWDOWN)));
     List<NodeProcess> fast = List.of(cluster.cluster.startWorker(Map.of()), cluster.cluster.startWorker(Map.of()));
-    slow.awaitReady(Duration.ofSeconds(90));
-    fast.forEach(worker -> worker.awaitReady(Duration.ofSeconds(90)));
+    slow.awaitReady(Duration.ofSeconds(180));
+    fast.forEach(worker -> worker.awaitReady(Duration.ofSeconds(180)));
   }
 
   @AfterAll

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class WorkerFailuresIT {
-  private static final Duration READY = Duration.ofSeconds(90);
+  private static final Duration READY = Duration.ofSeconds(180);
   private static final JsonObject SLEEP = new JsonObject().put("tasks", 40).put("millis", 300);
   private static final JsonObject SLEPT = new JsonObject().put("sleeps", 40L).put("millis", 12_000L);
 
