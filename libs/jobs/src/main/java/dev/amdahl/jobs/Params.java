@@ -92,6 +92,9 @@ public final class Params {
       }
       throw new SpecException(field(name), "must be a whole number that fits in 64 bits");
     }
+    if ((raw instanceof Double || raw instanceof Float) && !Double.isFinite(((Number) raw).doubleValue())) {
+      throw new SpecException(field(name), "must be a whole number, not " + raw);
+    }
     if (raw instanceof Double || raw instanceof Float || raw instanceof BigDecimal) {
       BigDecimal decimal = new BigDecimal(raw.toString());
       try {

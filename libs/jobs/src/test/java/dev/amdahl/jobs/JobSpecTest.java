@@ -78,6 +78,22 @@ class JobSpecTest {
   }
 
   @Test
+  void rejectsNonFiniteNumbersWhereWholeNumbersBelong() {
+    for (double bad : new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN}) {
+      assertField("params.from", new JsonObject().put("kind", "primes").put("params", new JsonObject().put("from", bad).put("to", 5)));
+      assertField("params.samples", new JsonObject().put("kind", "pi").put("params", new JsonObject().put("samples", bad)));
+    }
+  }
+
+  @Test
+  void rejectsOptionsOutOfRange() {
+    JsonObject params = new JsonObject().put("samples", 10);
+    assertField("maxAttempts", new JsonObject().put("kind", "pi").put("params", params).put("maxAttempts", 0));
+    assertField("deadlineSeconds", new JsonObject().put("kind", "pi").put("params", params).put("deadlineSeconds", -5));
+    assertField("taskTimeoutSeconds", new JsonObject().put("kind", "pi").put("params", params).put("taskTimeoutSeconds", "1"));
+  }
+
+  @Test
   void rejectsParamsThatAreNotAnObject() {
     assertField("params", new JsonObject().put("kind", "pi").put("params", "samples=10"));
     assertField("params", new JsonObject().put("kind", "pi").put("params", new JsonArray().add(10)));
