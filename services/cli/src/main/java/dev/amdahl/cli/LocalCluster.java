@@ -110,7 +110,8 @@ public final class LocalCluster implements AutoCloseable {
         .redirectOutput(log.toFile());
     builder.environment().putAll(env);
     try {
-      return new NodeProcess(name, service, builder.start(), Integer.parseInt(env.get("AMDAHL_HTTP_PORT")), log);
+      return new NodeProcess(name, service, builder.start(), Integer.parseInt(env.get("AMDAHL_HTTP_PORT")), log,
+          env.get("AMDAHL_NODE_ID"));
     } catch (IOException e) {
       throw new UncheckedIOException("could not start " + name, e);
     }
