@@ -181,7 +181,7 @@ function renderNodes(error) {
   const ready = present.filter(n => n.role === 'worker' && n.state === 'READY').length;
   $('cluster-summary').textContent = error
     ? error
-    : `${ready} of ${by('worker')} workers ready · ${by('coordinator')} coordinator${by('coordinator') === 1 ? '' : 's'} · `
+    : `${ready} of ${by('worker')} worker${by('worker') === 1 ? '' : 's'} ready · ${by('coordinator')} coordinator${by('coordinator') === 1 ? '' : 's'} · `
       + `${by('grid')} grid member${by('grid') === 1 ? '' : 's'}${gone ? ` · ${gone} gone` : ''}`;
 }
 

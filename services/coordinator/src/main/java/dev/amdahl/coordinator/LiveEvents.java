@@ -312,7 +312,7 @@ final class LiveEvents extends VerticleBase {
   // ---- once a second: the cluster
 
   private void readCluster() {
-    if (local.available()) {
+    if (local.available() && !clients.isEmpty()) {
       local.status().onComplete(status -> localStatus = status.succeeded() ? status.result()
           : new JsonObject().put("error", "the ./amdahl local process did not answer: " + status.cause().getMessage()));
     }

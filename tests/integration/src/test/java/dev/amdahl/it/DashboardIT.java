@@ -123,8 +123,8 @@ class DashboardIT {
     String served = browser.findElement(By.id("served-by")).getText();
     assertTrue(served.contains(cluster.coordinators().get(0).nodeId()), "header names the coordinator: " + served);
     assertTrue(browser.findElement(By.id("controls")).isDisplayed(), "the local cluster controls are shown");
-    assertEquals(2, browser.findElements(By.cssSelector("#nodes button[data-action='kill']")).size(),
-        "each of the two workers has a kill control");
+    await("a kill control on each of the two workers", Duration.ofSeconds(30),
+        () -> browser.findElements(By.cssSelector("#nodes button[data-action='kill']")).size() == 2);
   }
 
   @Test
