@@ -40,4 +40,8 @@ public final class Names {
   public static final String JOB_SUBMITTED = "amdahl.job.submitted";
   /** Published by the coordinator when a job changes state. */
   public static final String JOB_UPDATED = "amdahl.job.updated";
+  /** Published when a task goes back to a queue: {task (its key), reason, owner}. */
+  public static final String TASK_REQUEUED = "amdahl.task.requeued";
+  /** Published by a worker when an attempt failed and the task will run again: {jobId, index, node, attempt, cause}. */
+  public static final String TASK_RETRIED = "amdahl.task.retried";
 }

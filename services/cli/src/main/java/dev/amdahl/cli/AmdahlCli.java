@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code ./amdahl}: run a local cluster, submit jobs, run the demo. */
@@ -76,11 +75,14 @@ public final class AmdahlCli {
     options.requireEmpty();
     Path home = Path.of(System.getenv().getOrDefault("AMDAHL_HOME", ".")).toAbsolutePath().normalize();
     Path logs = home.resolve(".amdahl").resolve("logs");
+    LocalControl control = LocalControl.open();
     LocalCluster cluster = new LocalCluster(Launcher.jars(home),
-        new LocalCluster.Options(workers, 1, port, "amdahl-local-" + port, logs, Map.of()));
+        new LocalCluster.Options(workers, 1, port, "amdahl-local-" + port, logs, control.env()));
+    control.control(cluster);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       out.println("\nstopping every node ...");
+      control.close();
       cluster.close();
       stopped.countDown();
     }, "amdahl-local-stop"));
@@ -89,6 +91,7 @@ public final class AmdahlCli {
     String url = "http://localhost:" + port;
     out.println("Amdahl is running: " + url);
     out.println("  dashboard  " + url + "/?token=" + cluster.token());
+    out.println("             (add, stop, kill and roll workers from the page)");
     out.println("  API        " + url + "/api/jobs, " + url + "/api/cluster  (Authorization: Bearer " + cluster.token() + ")");
     out.println("  submit     export AMDAHL_TOKEN=" + cluster.token() + "; ./amdahl submit pi --param samples=100000000 --wait");
     if (demo) {

@@ -126,7 +126,7 @@ public final class LocalCluster implements AutoCloseable {
       // A coordinator's process is reached on its API port, which also serves its health.
       int metricsPort = Integer.parseInt(env.get("AMDAHL_HTTP_PORT"));
       int port = Integer.parseInt(env.getOrDefault("AMDAHL_API_PORT", env.get("AMDAHL_HTTP_PORT")));
-      return new NodeProcess(name, service, builder.start(), port, metricsPort, log);
+      return new NodeProcess(name, service, builder.start(), port, metricsPort, log, env.get("AMDAHL_NODE_ID"));
     } catch (IOException e) {
       throw new UncheckedIOException("could not start " + name, e);
     }

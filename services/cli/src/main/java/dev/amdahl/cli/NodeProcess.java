@@ -13,9 +13,11 @@ public final class NodeProcess {
   private final int httpPort;
   private final int metricsPort;
   private final Path log;
+  private final String nodeId;
 
-  NodeProcess(String name, String service, Process process, int httpPort, int metricsPort, Path log) {
+  NodeProcess(String name, String service, Process process, int httpPort, int metricsPort, Path log, String nodeId) {
     this.name = name;
+    this.nodeId = nodeId;
     this.service = service;
     this.process = process;
     this.httpPort = httpPort;
@@ -25,6 +27,11 @@ public final class NodeProcess {
 
   public String name() {
     return name;
+  }
+
+  /** The id the node reports in the cluster ({@code AMDAHL_NODE_ID}). */
+  public String nodeId() {
+    return nodeId;
   }
 
   public String service() {

@@ -58,6 +58,7 @@ final class ApiRouter {
     router.delete("/api/jobs/:id").handler(this::cancel);
     router.get("/api/jobs/:id/result").handler(this::result);
     router.get("/api/cluster").handler(ctx -> blocking(ctx, cluster::snapshot).onSuccess(ctx::json));
+    Dashboard.mount(router, node, store);
     router.route().failureHandler(this::failure);
     router.errorHandler(404, ctx -> ApiError.send(ctx, 404, "no such resource: " + ctx.request().method() + " " + ctx.request().path()));
     router.errorHandler(405, ctx -> ApiError.send(ctx, 405, "method " + ctx.request().method() + " not allowed on " + ctx.request().path()));

@@ -507,6 +507,7 @@ final class JobManager {
     if (Boolean.TRUE.equals(grid.tasks().executeOnKey(key, new Requeue(owner, reason)))) {
       grid.offer(key);
       metrics.counter(MetricNames.TASKS_REQUEUED, "reason", reason.name().toLowerCase(java.util.Locale.ROOT)).increment();
+      node.vertx().eventBus().publish(Names.TASK_REQUEUED, new JsonObject().put("task", key).put("reason", reason.name()).put("owner", owner));
       return true;
     }
     return false;

@@ -350,6 +350,7 @@ final class TaskRunner {
     String state = grid.tasks().executeOnKey(task.key(), new Fail(id, error.encode()));
     if (TaskEntry.QUEUED.equals(state)) {
       metrics.counter(MetricNames.TASKS_RETRIED, "kind", task.getKind()).increment();
+      node.vertx().eventBus().publish(Names.TASK_RETRIED, new JsonObject().put("jobId", task.getJobId()).put("index", task.getIndex()).put("node", id).put("attempt", task.getAttempt()).put("cause", String.valueOf(cause)));
       long backoff = Math.min(5_000, 100L << Math.min(6, task.getAttempt()));
       node.scheduler().schedule(() -> grid.offer(task.key()), backoff, TimeUnit.MILLISECONDS);
     } else if (TaskEntry.FAILED.equals(state)) {
@@ -498,6 +499,7 @@ final class TaskRunner {
       }
       if (Boolean.TRUE.equals(grid.tasks().executeOnKey(key, new Requeue(id, Requeue.Reason.HANDED_BACK)))) {
         metrics.counter(MetricNames.TASKS_REQUEUED, "reason", "handed_back").increment();
+        node.vertx().eventBus().publish(Names.TASK_REQUEUED, new JsonObject().put("task", key).put("reason", Requeue.Reason.HANDED_BACK.name()).put("owner", id));
         grid.offer(key);
       }
     }
