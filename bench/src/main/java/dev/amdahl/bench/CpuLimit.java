@@ -27,6 +27,8 @@ final class CpuLimit implements AutoCloseable {
 
   /** A limiter for this host, or null when no writable cgroup CPU controller is found. */
   static CpuLimit probe(String name) {
+    removeStale(V2, name);
+    removeStale(V1, name);
     CpuLimit v2Limit = tryRoot(V2.resolve(name), Files.exists(V2.resolve("cgroup.controllers")), true);
     if (v2Limit != null) {
       return v2Limit;
@@ -47,6 +49,27 @@ final class CpuLimit implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  // Groups left by an earlier run that was killed: named like ours with a pid that is gone.
+  private static void removeStale(Path parent, String name) {
+    String prefix = name.substring(0, name.lastIndexOf('-') + 1);
+    try (var groups = Files.list(parent)) {
+      groups.filter(g -> g.getFileName().toString().startsWith(prefix))
+          .filter(g -> ProcessHandle.of(Long.parseLong(g.getFileName().toString().substring(prefix.length()))).isEmpty())
+          .forEach(CpuLimit::removeGroup);
+    } catch (IOException | RuntimeException ignored) {
+      // nothing to clean, or not ours to clean
+    }
+  }
+
+  private static void removeGroup(Path group) {
+    try (var children = Files.list(group)) {
+      children.filter(Files::isDirectory).forEach(child -> child.toFile().delete());
+    } catch (IOException ignored) {
+      // removed below if empty
+    }
+    group.toFile().delete();
   }
 
   String describe() {

@@ -9,6 +9,7 @@ import java.util.Set;
 final class JobRunner {
   private static final Set<String> FINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
   private static final long POLL_MILLIS = 10;
+  private static final long TIMEOUT_SECONDS = 180;
 
   private final ApiClient api;
 
@@ -24,7 +25,13 @@ final class JobRunner {
     long start = System.nanoTime();
     String id = api.submit(spec);
     JsonObject job = api.job(id);
+    long deadline = start + TIMEOUT_SECONDS * 1_000_000_000L;
     while (!FINAL.contains(job.getString("state"))) {
+      if (System.nanoTime() > deadline) {
+        cancel(id);
+        throw new IllegalStateException("benchmark job " + id + " did not finish within " + TIMEOUT_SECONDS
+            + " s (progress " + job.getJsonObject("progress") + "); the machine may be overloaded, see the node logs");
+      }
       Bench.pause(POLL_MILLIS);
       job = api.job(id);
     }
