@@ -4,6 +4,7 @@ import dev.amdahl.jobs.kinds.MandelbrotKind;
 import dev.amdahl.jobs.kinds.PiKind;
 import dev.amdahl.jobs.kinds.PrimesKind;
 import dev.amdahl.jobs.kinds.SleepKind;
+import dev.amdahl.jobs.kinds.SpinKind;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,6 +20,7 @@ public final class JobKinds {
     register(new PiKind());
     register(new MandelbrotKind());
     register(new SleepKind());
+    register(new SpinKind());
   }
 
   private JobKinds() {

@@ -14,7 +14,7 @@ class JobSpecTest {
 
   @Test
   void knowsEveryKind() {
-    assertEquals(List.of("primes", "pi", "mandelbrot", "sleep"), List.copyOf(JobKinds.names()));
+    assertEquals(List.of("primes", "pi", "mandelbrot", "sleep", "spin"), List.copyOf(JobKinds.names()));
   }
 
   @Test

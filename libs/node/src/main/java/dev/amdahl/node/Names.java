@@ -20,6 +20,9 @@ public final class Names {
   /** The key in {@link #COORDINATION} whose lock the leading coordinator holds. */
   public static final String LEADER_KEY = "leader";
 
+  /** The Hazelcast executor the benchmark sends no-op tasks through, to compare with Amdahl's dispatch. */
+  public static final String BENCH_EXECUTOR = "amdahl.bench.executor";
+
   /** Pending task keys are spread over this many queues, so no one member holds them all. */
   public static final int QUEUE_SHARDS = 16;
 

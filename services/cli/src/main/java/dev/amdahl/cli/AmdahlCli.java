@@ -23,8 +23,9 @@ public final class AmdahlCli {
                                             with the API token T (default $AMDAHL_TOKEN)
                                             KIND: primes {from,to} | pi {samples,seed}
                                                   | mandelbrot {width,height,maxIterations,centerX,centerY,scale}
-                                                  | sleep {tasks,millis}
+                                                  | sleep {tasks,millis} | spin {tasks,iterations}
         demo                                a local cluster, a demo job with its result, the dashboard left running
+        bench [--quick] [--out DIR]         the benchmark suite; writes bench-results/latest.json and PNG charts
       """;
 
   private AmdahlCli() {

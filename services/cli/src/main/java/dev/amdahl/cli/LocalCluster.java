@@ -132,6 +132,11 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /** The grid members' Hazelcast addresses ({@code host:port}), what every node joins through. */
+  public List<String> seeds() {
+    return gridPorts.stream().map(p -> "127.0.0.1:" + p).toList();
+  }
+
   public String url() {
     return coordinators.get(0).url();
   }

@@ -14,6 +14,7 @@ public final class GridSerialization implements DataSerializableFactory {
   static final int FAIL = 5;
   static final int REQUEUE = 6;
   static final int CLAIM_REPLICA = 7;
+  static final int NOOP_CALLABLE = 8;
 
   /** Adds this factory to {@code config}. */
   public static void register(SerializationConfig config) {
@@ -30,6 +31,7 @@ public final class GridSerialization implements DataSerializableFactory {
       case FAIL -> new Fail();
       case REQUEUE -> new Requeue();
       case CLAIM_REPLICA -> new ClaimReplica();
+      case NOOP_CALLABLE -> new NoopCallable();
       default -> null;
     };
   }

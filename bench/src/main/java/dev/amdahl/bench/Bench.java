@@ -1,0 +1,414 @@
+package dev.amdahl.bench;
+
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.cluster.MemberSelector;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.IExecutorService;
+import dev.amdahl.cli.Launcher;
+import dev.amdahl.cli.LocalCluster;
+import dev.amdahl.cli.NodeProcess;
+import dev.amdahl.jobs.Cancellation;
+import dev.amdahl.jobs.JobKinds;
+import dev.amdahl.jobs.kinds.SpinKind;
+import dev.amdahl.node.HazelcastSetup;
+import dev.amdahl.node.Names;
+import dev.amdahl.node.grid.GridSerialization;
+import dev.amdahl.node.grid.NoopCallable;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
+
+/**
+ * The benchmark suite: real clusters of local processes, measured against Hazelcast's own
+ * executor and against this JVM alone, on the same machine in one run.
+ */
+final class Bench {
+  private static final Duration READY = Duration.ofSeconds(120);
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
+  private static final String UPGRADED_VERSION = "1.0.1-bench";
+  /** The CPU share of each worker in the scaling runs: four of them leave 0.4 CPU of two for the rest. */
+  private static final double WORKER_CPU_SHARE = 0.4;
+
+  private final boolean quick;
+  private final Path home;
+  private final Path out;
+  private final PrintStream log;
+  private final JsonObject result = new JsonObject();
+  private final long started = System.nanoTime();
+  private final String clusterName = "amdahl-bench-" + ProcessHandle.current().pid();
+
+  Bench(boolean quick, Path home, Path out, PrintStream log) {
+    this.quick = quick;
+    this.home = home;
+    this.out = out;
+    this.log = log;
+  }
+
+  JsonObject run() throws Exception {
+    Files.createDirectories(out);
+    result.put("quick", quick).put("startedAt", Instant.now().toString()).put("machine", Machine.describe());
+    long itersPerMs = calibrate();
+    result.put("spinIterationsPerMs", itersPerMs);
+    Path logs = home.resolve(".amdahl").resolve("bench-logs");
+    long clusterStart = System.nanoTime();
+    try (LocalCluster cluster = new LocalCluster(Launcher.jars(home),
+        new LocalCluster.Options(0, 1, 0, clusterName, logs, Map.of()))) {
+      step("starting a grid member and a coordinator (logs in " + logs + ")");
+      cluster.start();
+      result.put("gridAndCoordinatorReadyMillis", millisSince(clusterStart));
+      JobRunner jobs = new JobRunner(cluster.url());
+      List<NodeProcess> workers = new ArrayList<>();
+      JsonArray readyMillis = new JsonArray();
+      for (int i = 0; i < 2; i++) {
+        long t0 = System.nanoTime();
+        NodeProcess worker = cluster.startWorker(Map.of());
+        worker.awaitReady(READY);
+        readyMillis.add(millisSince(t0));
+        workers.add(worker);
+      }
+      result.put("workerReadyMillis", readyMillis);
+      pause(2000);
+      JsonArray idle = footprints(cluster);
+      result.put("footprint", new JsonObject().put("idle", idle));
+      result.put("idleWorkerRssMiB", idle.stream().map(JsonObject.class::cast)
+          .filter(n -> n.getString("service").equals("worker"))
+          .mapToDouble(n -> n.getDouble("rssMiB")).max().orElse(Double.NaN));
+      phase("noop", () -> noop(cluster, jobs));
+      phase("efficiency", () -> efficiency(jobs, itersPerMs));
+      List<NodeProcess> before = workers;
+      phase("upgrade", () -> upgrade(cluster, jobs, before, itersPerMs));
+      cluster.workers().stream().filter(NodeProcess::isAlive).forEach(w -> w.stop(Duration.ofSeconds(40)));
+      phase("scaling", () -> scaling(cluster, jobs, itersPerMs));
+    }
+    result.put("durationSeconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
+    result.put("goals", Goals.check(result));
+    Files.writeString(out.resolve("latest.json"), result.encodePrettily());
+    return result;
+  }
+
+  /** A part of the suite; a failure is recorded in the results and the rest still runs. */
+  interface Phase {
+    void run() throws Exception;
+  }
+
+  private void phase(String name, Phase phase) {
+    try {
+      phase.run();
+    } catch (Exception e) {
+      log.println("  " + name + " failed: " + e.getMessage());
+      result.put("errors", result.getJsonObject("errors", new JsonObject()).put(name, String.valueOf(e.getMessage())));
+    }
+  }
+
+  private long calibrate() {
+    step("calibrating the spin work on this JVM");
+    long iterations = 200_000;
+    for (int warm = 0; warm < 5; warm++) {
+      SpinKind.spin(warm, iterations * 10, Cancellation.NONE);
+    }
+    long best = Long.MAX_VALUE;
+    for (int round = 0; round < 5; round++) {
+      long t0 = System.nanoTime();
+      SpinKind.spin(round, iterations, Cancellation.NONE);
+      best = Math.min(best, System.nanoTime() - t0);
+    }
+    return Math.max(1, iterations * 1_000_000L / best);
+  }
+
+  private void noop(LocalCluster cluster, JobRunner jobs) throws Exception {
+    int amdahlTasks = quick ? 1000 : 10_000;
+    int executorTasks = quick ? 20_000 : 100_000;
+    int localTasks = quick ? 200_000 : 1_000_000;
+    step("no-op dispatch through Amdahl: " + amdahlTasks + " tasks, submit to merged result");
+    jobs.run(JobRunner.noop(amdahlTasks / 4));
+    double amdahl = amdahlTasks / best(quick ? 1 : 3, () -> jobs.run(JobRunner.noop(amdahlTasks)).seconds());
+    step("no-op dispatch through Hazelcast IExecutorService on the same workers: " + executorTasks + " tasks");
+    double hazelcast;
+    HazelcastInstance client = HazelcastClient.newHazelcastClient(clientConfig(cluster));
+    try {
+      IExecutorService executor = client.getExecutorService(Names.BENCH_EXECUTOR);
+      MemberSelector workers = member -> "worker".equals(member.getAttribute(HazelcastSetup.ATTR_ROLE));
+      executorRun(executor, workers, executorTasks / 4);
+      hazelcast = executorTasks / best(quick ? 1 : 3, () -> executorRun(executor, workers, executorTasks));
+    } finally {
+      client.shutdown();
+    }
+    step("no-op dispatch through a local ExecutorService of " + CORES + " threads: " + localTasks + " tasks");
+    ExecutorService pool = Executors.newFixedThreadPool(CORES);
+    double local;
+    try {
+      localRun(pool, localTasks / 4);
+      local = localTasks / best(3, () -> localRun(pool, localTasks));
+    } finally {
+      pool.shutdownNow();
+    }
+    result.put("noop", new JsonObject()
+        .put("amdahlTasks", amdahlTasks).put("hazelcastExecutorTasks", executorTasks).put("localTasks", localTasks)
+        .put("amdahlTasksPerSec", Math.round(amdahl))
+        .put("hazelcastExecutorTasksPerSec", Math.round(hazelcast))
+        .put("localTasksPerSec", Math.round(local))
+        .put("amdahlVsHazelcastExecutor", ratio(amdahl, hazelcast))
+        .put("amdahlVsLocal", ratio(amdahl, local))
+        .put("hazelcastExecutorVsLocal", ratio(hazelcast, local)));
+    log.printf("  Amdahl %.0f/s, Hazelcast executor %.0f/s, local %.0f/s%n", amdahl, hazelcast, local);
+  }
+
+  private ClientConfig clientConfig(LocalCluster cluster) {
+    ClientConfig config = new ClientConfig();
+    config.setClusterName(clusterName);
+    config.setProperty("hazelcast.logging.type", "none");
+    config.getNetworkConfig().setAddresses(cluster.seeds());
+    GridSerialization.register(config.getSerializationConfig());
+    return config;
+  }
+
+  private static double executorRun(IExecutorService executor, MemberSelector workers, int tasks) throws Exception {
+    long t0 = System.nanoTime();
+    List<Future<Integer>> futures = new ArrayList<>(tasks);
+    for (int i = 0; i < tasks; i++) {
+      futures.add(executor.submit(new NoopCallable(i), workers));
+    }
+    long sum = 0;
+    for (Future<Integer> future : futures) {
+      sum += future.get();
+    }
+    if (sum != (long) tasks * (tasks - 1) / 2) {
+      throw new IllegalStateException("the executor's no-op results do not add up");
+    }
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private static double localRun(ExecutorService pool, int tasks) throws Exception {
+    long t0 = System.nanoTime();
+    List<Future<Integer>> futures = new ArrayList<>(tasks);
+    for (int i = 0; i < tasks; i++) {
+      int index = i;
+      futures.add(pool.submit(() -> index));
+    }
+    for (Future<Integer> future : futures) {
+      future.get();
+    }
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private void efficiency(JobRunner jobs, long itersPerMs) throws Exception {
+    SpinKind kind = (SpinKind) JobKinds.get("spin");
+    jobs.run(JobRunner.spin(200, itersPerMs));
+    JsonObject efficiency = new JsonObject();
+    JsonArray details = new JsonArray();
+    int[][] sizes = quick ? new int[][] {{1, 1000}, {10, 150}, {100, 20}} : new int[][] {{1, 10_000}, {10, 1500}, {100, 200}};
+    ForkJoinPool pool = new ForkJoinPool(CORES);
+    try {
+      for (int[] size : sizes) {
+        int millis = size[0];
+        int tasks = size[1];
+        step("efficiency: " + tasks + " spin tasks of about " + millis + " ms, Amdahl vs a ForkJoinPool of " + CORES);
+        JsonObject spec = JobRunner.spin(tasks, itersPerMs * millis);
+        JsonObject params = kind.validate(spec.getJsonObject("params"));
+        List<Callable<SpinKind.Spun>> work = new ArrayList<>();
+        for (JsonObject task : kind.split(params, tasks)) {
+          work.add(() -> kind.execute(params, task, Cancellation.NONE));
+        }
+        Timed forkJoin = () -> {
+          long t0 = System.nanoTime();
+          for (Future<SpinKind.Spun> f : pool.invokeAll(work)) {
+            f.get();
+          }
+          return (System.nanoTime() - t0) / 1e9;
+        };
+        // Local runs before and after the cluster's, the faster counted: the machine's load drifts.
+        double before = forkJoin.seconds();
+        JobRunner.Run run = jobs.run(spec);
+        double local = Math.min(before, forkJoin.seconds());
+        double fraction = local / run.seconds();
+        efficiency.put(millis + "ms", Math.round(fraction * 1000) / 1000.0);
+        details.add(new JsonObject().put("taskMillis", millis).put("tasks", tasks)
+            .put("localSeconds", round3(local)).put("amdahlSeconds", round3(run.seconds())));
+        log.printf("  %d ms tasks: local %.2f s, Amdahl %.2f s, efficiency %.3f%n", millis, local, run.seconds(), fraction);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    result.put("efficiency", efficiency.put("runs", details));
+  }
+
+  /** Replaces every worker with one of a new version while a job runs; returns the new workers. */
+  private void upgrade(LocalCluster cluster, JobRunner jobs, List<NodeProcess> old, long itersPerMs) {
+    step("rolling upgrade: replacing " + old.size() + " workers one by one while 10 ms tasks run");
+    String id = jobs.submit(JobRunner.spin(100_000, itersPerMs * 10));
+    Sampler sampler = new Sampler(jobs, id);
+    sampler.start();
+    try {
+      while (sampler.done() == 0) {
+        pause(50);
+      }
+      double steadyFrom = sampler.seconds();
+      pause(quick ? 3000 : 8000);
+      JsonArray loaded = footprints(cluster);
+      result.getJsonObject("footprint").put("underLoad", loaded);
+      pause(quick ? 3000 : 8000);
+      double upgradeFrom = sampler.seconds();
+      JsonArray replacements = new JsonArray();
+      for (NodeProcess worker : old) {
+        long t0 = System.nanoTime();
+        NodeProcess fresh = cluster.startWorker(Map.of("AMDAHL_VERSION", UPGRADED_VERSION));
+        long ready = -1;
+        long firstTask = -1;
+        long deadline = t0 + READY.toNanos();
+        while ((ready < 0 || firstTask < 0) && System.nanoTime() < deadline) {
+          if (!fresh.isAlive()) {
+            throw new IllegalStateException(fresh.name() + " exited during the upgrade; see " + fresh.log());
+          }
+          if (ready < 0 && fresh.isReady()) {
+            ready = millisSince(t0);
+          }
+          if (firstTask < 0 && Footprint.Metrics.sum(fresh, "amdahl_tasks_completed_total", "outcome=\"accepted\"") > 0) {
+            firstTask = millisSince(t0);
+          }
+          pause(25);
+        }
+        long stopFrom = System.nanoTime();
+        boolean stopped = worker.stop(Duration.ofSeconds(30));
+        replacements.add(new JsonObject().put("replaced", worker.name()).put("by", fresh.name())
+            .put("readyMillis", ready).put("firstTaskMillis", firstTask)
+            .put("oldStopMillis", millisSince(stopFrom)).put("oldStoppedGracefully", stopped));
+      }
+      double upgradeTo = sampler.seconds();
+      pause(quick ? 3000 : 8000);
+      double end = sampler.seconds();
+      jobs.cancel(id);
+      sampler.stop();
+      double steady = sampler.rate(steadyFrom, upgradeFrom);
+      double during = sampler.rate(upgradeFrom, upgradeTo);
+      JsonObject first = replacements.getJsonObject(0);
+      result.put("firstTaskMillis", first.getLong("firstTaskMillis"));
+      result.put("upgrade", new JsonObject()
+          .put("workers", old.size()).put("toVersion", UPGRADED_VERSION)
+          .put("durationSeconds", round3(upgradeTo - upgradeFrom))
+          .put("steadyTasksPerSec", round3(steady)).put("duringTasksPerSec", round3(during))
+          .put("afterTasksPerSec", round3(sampler.rate(upgradeTo, end)))
+          .put("duringVsSteady", ratio(during, steady))
+          .put("replacements", replacements));
+      log.printf("  upgrade %.1f s: %.1f tasks/s during vs %.1f steady%n", upgradeTo - upgradeFrom, during, steady);
+      Charts.upgrade(out.resolve("upgrade-throughput.png"), sampler.times(), sampler.rates(), upgradeFrom, upgradeTo, steady);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot draw the upgrade chart: " + e.getMessage(), e);
+    } finally {
+      sampler.stop();
+    }
+  }
+
+  private void scaling(LocalCluster cluster, JobRunner jobs, long itersPerMs) throws Exception {
+    CpuLimit limit = CpuLimit.probe("amdahl-bench-" + ProcessHandle.current().pid());
+    String how = limit == null
+        ? "no CPU limit (no writable cgroup here): workers share both cores"
+        : "each worker capped at " + WORKER_CPU_SHARE + " CPU (" + limit.describe() + "), 1 task thread, -XX:ActiveProcessorCount=1";
+    step("strong scaling 1..4 workers; " + how);
+    int tasks = quick ? 48 : 240;
+    int taskMillis = 20;
+    List<Fits.Point> points = new ArrayList<>();
+    JsonArray scaling = new JsonArray();
+    result.put("scaling", scaling);
+    double single = Double.NaN;
+    List<NodeProcess> started = new ArrayList<>();
+    try {
+      for (int n = 1; n <= 4; n++) {
+        NodeProcess worker = cluster.startWorker(Map.of("AMDAHL_WORKER_THREADS", "1",
+            "JAVA_TOOL_OPTIONS", "-XX:ActiveProcessorCount=1"));
+        started.add(worker);
+        worker.awaitReady(READY);
+        if (limit != null) {
+          limit.limit("worker-" + n, worker.pid(), WORKER_CPU_SHARE);
+        }
+        jobs.run(JobRunner.spin(4 * n, itersPerMs * taskMillis));
+        double seconds = jobs.run(JobRunner.spin(tasks, itersPerMs * taskMillis)).seconds();
+        if (n == 1) {
+          single = seconds;
+        }
+        double speedup = single / seconds;
+        points.add(new Fits.Point(n, speedup));
+        double karpFlatt = Fits.karpFlatt(speedup, n);
+        scaling.add(new JsonObject().put("workers", n).put("seconds", round3(seconds)).put("speedup", round3(speedup))
+            .put("efficiency", round3(speedup / n)).put("karpFlatt", Double.isNaN(karpFlatt) ? null : round3(karpFlatt)));
+        log.printf("  %d workers: %.2f s, speedup %.2f%n", n, seconds, speedup);
+      }
+    } finally {
+      for (NodeProcess worker : started) {
+        worker.stop(Duration.ofSeconds(40));
+      }
+      if (limit != null) {
+        limit.close();
+      }
+    }
+    Fits.Amdahl amdahl = Fits.fitAmdahl(points);
+    Fits.Usl usl = Fits.fitUsl(points);
+    result.put("scalingSetup", new JsonObject().put("cpuLimit", how).put("tasks", tasks).put("taskMillisAtFullCore", taskMillis)
+        .put("amdahlSigma", round4(amdahl.sigma())).put("uslSigma", round4(usl.sigma())).put("uslKappa", round4(usl.kappa())));
+    Charts.speedup(out.resolve("speedup.png"), points, amdahl, usl,
+        limit == null ? "no CPU limit" : WORKER_CPU_SHARE + " CPU per worker");
+  }
+
+  private static JsonArray footprints(LocalCluster cluster) {
+    JsonArray nodes = new JsonArray();
+    for (List<NodeProcess> group : List.of(cluster.grid(), cluster.coordinators(), cluster.workers())) {
+      group.stream().filter(NodeProcess::isAlive).forEach(node -> nodes.add(Footprint.of(node)));
+    }
+    return nodes;
+  }
+
+  private void step(String what) {
+    log.printf("[%5.1f s] %s%n", (System.nanoTime() - started) / 1e9, what);
+  }
+
+  /** Something timed: returns seconds. */
+  interface Timed {
+    double seconds() throws Exception;
+  }
+
+  private static double best(int rounds, Timed timed) throws Exception {
+    double best = Double.MAX_VALUE;
+    for (int i = 0; i < rounds; i++) {
+      best = Math.min(best, timed.seconds());
+    }
+    return best;
+  }
+
+  private static long millisSince(long nanos) {
+    return (System.nanoTime() - nanos) / 1_000_000L;
+  }
+
+  private static double ratio(double a, double b) {
+    return b == 0 ? Double.NaN : Math.round(a / b * 1000) / 1000.0;
+  }
+
+  static double round3(double value) {
+    return Math.round(value * 1000) / 1000.0;
+  }
+
+  private static double round4(double value) {
+    return Math.round(value * 10_000) / 10_000.0;
+  }
+
+  static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}
