@@ -70,7 +70,7 @@ final class Bench {
       step("starting a grid member and a coordinator (logs in " + logs + ")");
       cluster.start();
       result.put("gridAndCoordinatorReadyMillis", millisSince(clusterStart));
-      JobRunner jobs = new JobRunner(cluster.url());
+      JobRunner jobs = new JobRunner(cluster.url(), cluster.token());
       List<NodeProcess> workers = new ArrayList<>();
       JsonArray readyMillis = new JsonArray();
       for (int i = 0; i < 2; i++) {

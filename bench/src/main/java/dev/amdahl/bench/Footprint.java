@@ -50,7 +50,7 @@ final class Footprint {
     static double sum(NodeProcess node, String name, String label) {
       String text;
       try {
-        ApiClient.Response response = new ApiClient(node.url()).get("/metrics");
+        ApiClient.Response response = new ApiClient(node.metricsUrl()).get("/metrics");
         if (response.status() != 200) {
           return 0;
         }

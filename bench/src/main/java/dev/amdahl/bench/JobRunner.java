@@ -13,8 +13,8 @@ final class JobRunner {
 
   private final ApiClient api;
 
-  JobRunner(String url) {
-    this.api = new ApiClient(url);
+  JobRunner(String url, String token) {
+    this.api = new ApiClient(url, token);
   }
 
   /** A finished job and how long it took from submit to its merged result. */

@@ -89,6 +89,7 @@ final class TaskRunner {
     final TaskEntry task;
     final boolean replica;
     final AtomicBoolean released = new AtomicBoolean();
+    final long claimedNanos = System.nanoTime();
     private Thread thread;
     volatile long startedNanos;
     volatile String stopReason;
@@ -424,8 +425,11 @@ final class TaskRunner {
     }
   }
 
-  // A task that waited in this worker's buffer starts with a fresh lease.
+  // A task that waited in this worker's buffer starts with a fresh lease; one just claimed has it.
   private void renew(Held entry) {
+    if (System.nanoTime() - entry.claimedNanos < TimeUnit.MILLISECONDS.toNanos(config.pulseMillis())) {
+      return;
+    }
     if (!Boolean.TRUE.equals(grid.tasks().executeOnKey(entry.task.key(), new Renew(id, config.leaseMillis())))) {
       entry.stop(LEASE_LOST);
     }
