@@ -58,6 +58,7 @@ final class TaskRunner {
   private final AtomicLong failedAttempts = new AtomicLong();
   private final AtomicLong discarded = new AtomicLong();
   private final MeterRegistry metrics;
+  private final ResultFormat resultFormat;
   private volatile boolean pulling = true;
   private Thread puller;
 
@@ -91,6 +92,7 @@ final class TaskRunner {
     this.config = config;
     this.id = config.node().id();
     this.metrics = node.metrics();
+    this.resultFormat = new ResultFormat(config.resultFormat(), id, config.node().version());
     AtomicInteger count = new AtomicInteger();
     this.executors = Executors.newFixedThreadPool(config.threads(), runnable -> {
       Thread thread = new Thread(runnable, "amdahl-task-" + count.incrementAndGet());
@@ -116,7 +118,8 @@ final class TaskRunner {
         .put("inFlight", held.size())
         .put("failed", failedAttempts.get())
         .put("discarded", discarded.get())
-        .put("threads", config.threads());
+        .put("threads", config.threads())
+        .put("resultFormat", config.resultFormat());
   }
 
   private void pullLoop() {
@@ -189,7 +192,7 @@ final class TaskRunner {
     long start = System.nanoTime();
     try {
       JobKind<?> kind = JobKinds.get(task.getKind());
-      byte[] result = kind.executeEncoded(new JsonObject(task.getParams()), new JsonObject(task.getInput()), entry);
+      byte[] result = resultFormat.write(kind.executeEncoded(new JsonObject(task.getParams()), new JsonObject(task.getInput()), entry));
       slowDown(start, entry);
       long nanos = System.nanoTime() - start;
       Timer.builder(MetricNames.TASK_DURATION).tag("kind", task.getKind()).publishPercentileHistogram()
