@@ -43,7 +43,8 @@ public final class HazelcastSetup {
     setupFailureDetection(config, node.memberTimeoutSeconds());
     setupStructures(config);
     GridSerialization.register(config.getSerializationConfig());
-    if (node.zoneAware() && node.role() == Role.GRID) {
+    // Hazelcast refuses a member whose partition grouping differs, lite members included.
+    if (node.zoneAware()) {
       config.getPartitionGroupConfig().setEnabled(true)
           .setGroupType(PartitionGroupConfig.MemberGroupType.ZONE_AWARE);
     }
@@ -52,7 +53,11 @@ public final class HazelcastSetup {
 
   private static void setupNetwork(NetworkConfig network, NodeConfig node) {
     network.setPort(node.hazelcastPort()).setPortAutoIncrement(true).setPortCount(100);
-    if (!node.bindHost().equals("0.0.0.0")) {
+    if (node.bindHost().equals("0.0.0.0")) {
+      // Listens everywhere but announces the address that reaches the seeds, not whichever
+      // interface comes first. (Pinning an interface would also filter the seeds' addresses.)
+      network.setPublicAddress(node.advertisedHost());
+    } else {
       network.getInterfaces().setEnabled(true).addInterface(node.bindHost());
     }
     JoinConfig join = network.getJoin();

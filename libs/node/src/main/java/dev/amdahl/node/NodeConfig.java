@@ -1,7 +1,5 @@
 package dev.amdahl.node;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 
 /**
@@ -17,7 +15,8 @@ import java.util.List;
  * @param hazelcastPort  first port this node's Hazelcast member tries ({@code AMDAHL_HZ_PORT})
  * @param bindHost       address the node binds and advertises ({@code AMDAHL_HOST})
  * @param httpPort       port of health, metrics (and API) ({@code AMDAHL_HTTP_PORT}; 0 picks a free one)
- * @param zoneAware      grid only: keep backups in another zone ({@code AMDAHL_ZONE_AWARE})
+ * @param zoneAware      keep backups in another zone than their primary ({@code AMDAHL_ZONE_AWARE});
+ *                       every node of a cluster must agree, lite members included
  * @param memberTimeoutSeconds a member silent this long is removed from the cluster ({@code AMDAHL_MEMBER_TIMEOUT_SECONDS})
  */
 public record NodeConfig(
@@ -56,15 +55,11 @@ public record NodeConfig(
     return version == null ? "dev" : version;
   }
 
-  /** The host name others use to reach this node's HTTP endpoints. */
+  /**
+   * The address others reach this node on: {@code AMDAHL_HOST}, or when that is 0.0.0.0
+   * (every interface, as in a container) the local address that routes to the seeds.
+   */
   public String advertisedHost() {
-    if (!bindHost.equals("0.0.0.0")) {
-      return bindHost;
-    }
-    try {
-      return InetAddress.getLocalHost().getHostAddress();
-    } catch (UnknownHostException e) {
-      return "127.0.0.1";
-    }
+    return bindHost.equals("0.0.0.0") ? LocalAddress.towards(seeds) : bindHost;
   }
 }

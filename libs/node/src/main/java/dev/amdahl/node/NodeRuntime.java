@@ -36,6 +36,7 @@ public final class NodeRuntime {
   private final PrometheusMeterRegistry metrics;
   private final ScheduledExecutorService scheduler;
   private final long startedAt = System.currentTimeMillis();
+  private final HealthFile healthFile = HealthFile.from(Env.system());
   private volatile NodeState state = NodeState.JOINING;
   private volatile Supplier<JsonObject> details = JsonObject::new;
   private volatile Supplier<String> livenessProblem = () -> null;
@@ -71,9 +72,7 @@ public final class NodeRuntime {
       hazelcast = Hazelcast.newHazelcastInstance(HazelcastSetup.config(config));
       vertx = builder.build();
     } else {
-      if (!config.bindHost().equals("0.0.0.0")) {
-        options.getEventBusOptions().setHost(config.bindHost());
-      }
+      options.getEventBusOptions().setHost(config.bindHost()).setClusterPublicHost(config.advertisedHost());
       HazelcastClusterManager clusterManager = new HazelcastClusterManager(HazelcastSetup.config(config));
       vertx = builder.withClusterManager(clusterManager).buildClustered().await();
       hazelcast = clusterManager.getHazelcastInstance();
@@ -211,6 +210,7 @@ public final class NodeRuntime {
 
   /** Writes this node's entry to the registry; it expires unless the next pulse renews it. */
   public void pulse() {
+    healthFile.write(state, isReady());
     if (!hazelcast.getLifecycleService().isRunning()) {
       return;
     }

@@ -81,6 +81,7 @@ final class TaskRunner {
   private final AtomicInteger stuck = new AtomicInteger();
   private final MeterRegistry metrics;
   private final Counter wasted;
+  private final ResultFormat resultFormat;
   private volatile boolean pulling = true;
   private Thread puller;
 
@@ -145,6 +146,7 @@ final class TaskRunner {
     this.config = config;
     this.id = config.node().id();
     this.metrics = node.metrics();
+    this.resultFormat = new ResultFormat(config.resultFormat(), id, config.node().version());
     AtomicInteger count = new AtomicInteger();
     this.executors = new ThreadPoolExecutor(config.threads(), config.threads(), 30, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), runnable -> {
@@ -181,7 +183,8 @@ final class TaskRunner {
         .put("discarded", discarded.get())
         .put("stuck", stuck.get())
         .put("threads", config.threads())
-        .put("slowdown", config.slowdown());
+        .put("slowdown", config.slowdown())
+        .put("resultFormat", config.resultFormat());
   }
 
   // ---- pulling
@@ -275,7 +278,7 @@ final class TaskRunner {
     try {
       renew(entry);
       JobKind<?> kind = JobKinds.get(task.getKind());
-      byte[] result = kind.executeEncoded(new JsonObject(task.getParams()), new JsonObject(task.getInput()), entry);
+      byte[] result = resultFormat.write(kind.executeEncoded(new JsonObject(task.getParams()), new JsonObject(task.getInput()), entry));
       slowDown(entry);
       long nanos = entry.elapsedNanos();
       Timer.builder(MetricNames.TASK_DURATION).tag("kind", task.getKind()).publishPercentileHistogram()

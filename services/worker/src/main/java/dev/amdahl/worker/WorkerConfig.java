@@ -14,6 +14,7 @@ import dev.amdahl.node.Role;
  * @param pulseMillis   how often the worker pulses, renewing its leases ({@code AMDAHL_PULSE_MS})
  * @param drainSeconds  on SIGTERM, how long to finish held tasks before handing them back ({@code AMDAHL_DRAIN_SECONDS})
  * @param slowdown      makes every task take this many times as long ({@code AMDAHL_SLOWDOWN}), to play a straggler
+ * @param resultFormat  the format of the partial results it writes ({@code AMDAHL_RESULT_FORMAT}, see {@link ResultFormat})
  */
 public record WorkerConfig(
     NodeConfig node,
@@ -22,7 +23,8 @@ public record WorkerConfig(
     long leaseMillis,
     long pulseMillis,
     int drainSeconds,
-    double slowdown) {
+    double slowdown,
+    int resultFormat) {
 
   public static WorkerConfig from(Env env) {
     NodeConfig node = NodeConfig.from(env, Role.WORKER, 0);
@@ -35,6 +37,7 @@ public record WorkerConfig(
         env.longValue("AMDAHL_LEASE_MS", 10_000, 3 * pulse, 600_000),
         pulse,
         env.integer("AMDAHL_DRAIN_SECONDS", 20, 0, 3600),
-        env.decimal("AMDAHL_SLOWDOWN", 1.0, 1.0, 1000.0));
+        env.decimal("AMDAHL_SLOWDOWN", 1.0, 1.0, 1000.0),
+        env.integer("AMDAHL_RESULT_FORMAT", ResultFormat.CURRENT, ResultFormat.CURRENT, ResultFormat.NEXT));
   }
 }

@@ -81,7 +81,7 @@ class DeployFilesIT {
     assertEquals(List.of("alerts.yml"), config.get("rule_files"));
     Map<String, List<String>> names = Map.of(
         "grid", List.of("grid-a", "grid-b", "grid-c"), "coordinator", List.of("coordinator"), "worker", List.of("worker"));
-    Map<String, Integer> ports = Map.of("grid", 8081, "coordinator", 8080, "worker", 8081);
+    Map<String, Integer> ports = Map.of("grid", 8081, "coordinator", 8081, "worker", 8081);
     List<String> jobs = new ArrayList<>();
     for (Map<String, Object> scrape : list(config.get("scrape_configs"))) {
       String job = (String) scrape.get("job_name");

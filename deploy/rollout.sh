@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Rolling upgrade (or downgrade) of one service of docker-compose.yml, one container at a time,
+# while jobs run:
+#
+#   deploy/rollout.sh worker 1.1.0
+#   deploy/rollout.sh coordinator 1.1.0
+#
+# worker       For each old container: start one container of VERSION beside it (compose
+#              --scale N+1 --no-recreate), wait until it is healthy (joined and ready), then
+#              stop the old one (SIGTERM: it drains its tasks and leaves) and remove it.
+# coordinator  Only one container can hold the published API port, so a standby of VERSION
+#              (service coordinator-standby) starts first and takes over leading the jobs
+#              while the published coordinator is replaced; then the standby goes.
+#
+# A new container that is not healthy within AMDAHL_ROLLOUT_TIMEOUT seconds (default 180), or
+# that exits, stops the rollout: it is removed and the containers already replaced are rolled
+# back to the previous version the same way. The exit status is then 1.
+#
+# On success the version is recorded as AMDAHL_<SERVICE>_VERSION in the env file (.env beside
+# docker-compose.yml, or AMDAHL_ENV_FILE), so a later `docker compose up` keeps it.
+# Compose's own variables (COMPOSE_PROJECT_NAME, COMPOSE_FILE, ...) are honoured.
+set -euo pipefail
+home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$home"
+
+usage() { echo "usage: deploy/rollout.sh worker|coordinator VERSION" >&2; exit 2; }
+[ $# -eq 2 ] || usage
+service=$1
+version=$2
+case "$service" in worker | coordinator) ;; *) usage ;; esac
+[[ "$version" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] || { echo "rollout: '$version' is not an image tag" >&2; exit 2; }
+
+timeout=${AMDAHL_ROLLOUT_TIMEOUT:-180}
+env_file=${AMDAHL_ENV_FILE:-$home/.env}
+version_var="AMDAHL_$(echo "$service" | tr '[:lower:]' '[:upper:]')_VERSION"
+image_of() { echo "amdahl/$service:$1"; }
+
+log() { printf '%s rollout %s: %s\n' "$(date +%T)" "$service" "$*" >&2; }
+die() { log "FAILED: $*"; exit 1; }
+
+compose() {
+  if [ -n "${AMDAHL_ENV_FILE:-}" ]; then
+    docker compose --env-file "$AMDAHL_ENV_FILE" "$@"
+  else
+    docker compose "$@"
+  fi
+}
+
+# Compose with the service's image at a given version (the variable beats .env and AMDAHL_VERSION).
+compose_at() {
+  local at=$1
+  shift
+  (export "$version_var=$at" && compose "$@")
+}
+
+containers() { compose ps -q "$1" 2>/dev/null | sort; }
+version_of() { docker inspect -f '{{index .Config.Labels "org.opencontainers.image.version"}}' "$1"; }
+name_of() { docker inspect -f '{{.Name}}' "$1" | sed 's:^/::'; }
+
+# Healthy means joined and ready (see the image's HEALTHCHECK); a container that exits or
+# restarts is a failure at once.
+wait_healthy() {
+  local id=$1 deadline=$((SECONDS + timeout)) state
+  while [ $SECONDS -lt $deadline ]; do
+    state=$(docker inspect -f '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.RestartCount}}' "$id" 2>/dev/null) || return 1
+    case "$state" in
+      "running healthy "*) return 0 ;;
+      exited* | dead* | restarting* | *" "[1-9]*) log "$(name_of "$id") failed to start ($state)"; return 1 ;;
+    esac
+    sleep 1
+  done
+  log "$(name_of "$id") not healthy after ${timeout}s"
+  return 1
+}
+
+# Stops a container with its own grace period (stop_grace_period), so a worker drains.
+retire() {
+  local id=$1 name
+  name=$(name_of "$id")
+  log "stopping $name ($(version_of "$id")): it drains and leaves"
+  docker stop "$id" >/dev/null
+  docker rm "$id" >/dev/null
+}
+
+record_version() {
+  if [ -n "${!version_var:-}" ] && [ "${!version_var}" != "$version" ]; then
+    log "note: $version_var=${!version_var} in your environment overrides $env_file"
+  fi
+  touch "$env_file"
+  if grep -q "^$version_var=" "$env_file"; then
+    sed -i "s|^$version_var=.*|$version_var=$version|" "$env_file"
+  else
+    echo "$version_var=$version" >>"$env_file"
+  fi
+  log "recorded $version_var=$version in $env_file"
+}
+
+# Replaces every worker not at $1, one at a time. Returns 1 if a new one never got healthy.
+roll_workers() {
+  local target=$1 id new before after count
+  for id in $(containers worker); do
+    [ "$(version_of "$id")" = "$target" ] && continue
+    before=$(containers worker)
+    count=$(echo "$before" | grep -c .)
+    log "starting a worker of $target beside $(name_of "$id")"
+    compose_at "$target" up -d --no-deps --no-recreate --scale "worker=$((count + 1))" worker >/dev/null 2>&1 ||
+      { log "docker compose could not start a worker of $target"; return 1; }
+    after=$(containers worker)
+    new=$(comm -13 <(echo "$before") <(echo "$after") | head -1)
+    [ -n "$new" ] || { log "no new worker container appeared"; return 1; }
+    if ! wait_healthy "$new"; then
+      docker rm -f "$new" >/dev/null
+      return 1
+    fi
+    log "$(name_of "$new") ($target) is ready"
+    retire "$id"
+  done
+}
+
+rollout_worker() {
+  local ids previous id
+  ids=$(containers worker)
+  [ -n "$ids" ] || die "no worker is running; start the cluster with: docker compose up -d"
+  for id in $(compose ps -aq worker); do
+    [ "$(docker inspect -f '{{.State.Status}}' "$id")" = running ] ||
+      die "$(name_of "$id") is not running; start or remove it first (docker compose up -d worker)"
+  done
+  previous=""
+  for id in $ids; do
+    [ "$(version_of "$id")" != "$version" ] && { previous=$(version_of "$id"); break; }
+  done
+  if [ -z "$previous" ]; then
+    log "every worker already runs $version"
+    record_version
+    return 0
+  fi
+  docker image inspect "$(image_of "$version")" >/dev/null 2>&1 ||
+    die "no image $(image_of "$version"); build it with: deploy/build-images.sh $version"
+  log "$(echo "$ids" | grep -c .) workers, $previous -> $version"
+  if ! roll_workers "$version"; then
+    log "rolling back to $previous"
+    roll_workers "$previous" || die "rollback to $previous did not finish; inspect: docker compose ps worker"
+    die "$version did not become ready; workers are back on $previous"
+  fi
+  record_version
+  log "done: every worker runs $version"
+}
+
+rollout_coordinator() {
+  local current previous standby new
+  current=$(containers coordinator | head -1)
+  [ -n "$current" ] || die "no coordinator is running; start the cluster with: docker compose up -d"
+  previous=$(version_of "$current")
+  if [ "$previous" = "$version" ]; then
+    log "the coordinator already runs $version"
+    record_version
+    return 0
+  fi
+  docker image inspect "$(image_of "$version")" >/dev/null 2>&1 ||
+    die "no image $(image_of "$version"); build it with: deploy/build-images.sh $version"
+  log "$previous -> $version: starting a standby coordinator of $version"
+  compose_at "$version" --profile rollout up -d --no-deps coordinator-standby >/dev/null 2>&1 ||
+    die "docker compose could not start coordinator-standby"
+  standby=$(containers coordinator-standby | head -1)
+  if [ -z "$standby" ] || ! wait_healthy "$standby"; then
+    compose --profile rollout rm -sf coordinator-standby >/dev/null 2>&1 || true
+    die "the standby of $version did not become ready; the coordinator stays on $previous"
+  fi
+  log "standby is ready; replacing the published coordinator (the standby leads meanwhile)"
+  compose_at "$version" up -d --no-deps coordinator >/dev/null 2>&1 || log "docker compose could not replace the coordinator"
+  new=$(containers coordinator | head -1)
+  if [ -z "$new" ] || [ "$(version_of "$new")" != "$version" ] || ! wait_healthy "$new"; then
+    log "rolling back the published coordinator to $previous"
+    compose_at "$previous" up -d --no-deps coordinator >/dev/null 2>&1 || true
+    new=$(containers coordinator | head -1)
+    [ -n "$new" ] && wait_healthy "$new" || die "rollback to $previous did not finish; inspect: docker compose ps coordinator"
+    compose --profile rollout rm -sf coordinator-standby >/dev/null 2>&1 || true
+    die "$version did not become ready; the coordinator is back on $previous"
+  fi
+  log "$(name_of "$new") ($version) is ready; stopping the standby"
+  compose --profile rollout stop coordinator-standby >/dev/null 2>&1
+  compose --profile rollout rm -f coordinator-standby >/dev/null 2>&1
+  record_version
+  log "done: the coordinator runs $version"
+}
+
+command -v docker >/dev/null || die "docker is not installed"
+"rollout_$service"
