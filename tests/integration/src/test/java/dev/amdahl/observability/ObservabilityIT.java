@@ -92,6 +92,8 @@ class ObservabilityIT {
     awaitCondition("the long job to run", () -> "RUNNING".equals(api.job(longJob).getString("state")));
     // The rolling step: the old worker drains (it holds 1.5 s tasks, so it drains for a while) and leaves.
     NodeProcess oldWorker = cluster.workers().get(0);
+    // Holding tasks, so that it drains for seconds and Prometheus (every 1 s) sees it DRAINING.
+    awaitCondition(oldWorker.name() + " to hold tasks", () -> heldBy(oldWorker) > 0);
     assertTrue(oldWorker.stop(Duration.ofSeconds(60)), oldWorker.name() + " did not drain and exit; see " + oldWorker.log());
     writeTargets();
     awaitCondition("Prometheus to have scraped every node and both finished jobs", this::prometheusHasTheStory);
@@ -399,6 +401,15 @@ class ObservabilityIT {
       Files.writeString(next, new JsonArray().add(new JsonObject().put("targets", addresses)).encode());
       Files.move(next, targets(job.getKey()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
+  }
+
+  private static double heldBy(NodeProcess worker) {
+    for (String line : new ApiClient(worker.metricsUrl()).get("/metrics").text().split("\n")) {
+      if (line.startsWith("amdahl_tasks_in_flight{")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return 0;
   }
 
   private static void awaitCondition(String what, BooleanSupplier condition) {
