@@ -74,7 +74,14 @@ public final class NodeRuntime {
     } else {
       options.getEventBusOptions().setHost(config.bindHost()).setClusterPublicHost(config.advertisedHost());
       HazelcastClusterManager clusterManager = new HazelcastClusterManager(HazelcastSetup.config(config));
-      vertx = builder.withClusterManager(clusterManager).buildClustered().await();
+      try {
+        vertx = builder.withClusterManager(clusterManager).buildClustered().await();
+      } catch (com.hazelcast.partition.NoDataMemberInClusterException e) {
+        LOG.severe(() -> "found no grid member of cluster '" + config.clusterName() + "' at " + config.seeds()
+            + ": start the grid first, and check AMDAHL_SEEDS and AMDAHL_CLUSTER (a grid of another cluster name refuses this node)");
+        System.exit(2);
+        throw e;
+      }
       hazelcast = clusterManager.getHazelcastInstance();
     }
     NodeRuntime runtime = new NodeRuntime(config, vertx, hazelcast, metrics);
