@@ -274,10 +274,6 @@ final class JobManager {
     String key = event.getString("key", TaskEntry.key(run.id, event.getInteger("index")));
     if (run.replicated.contains(key)) {
       node.vertx().eventBus().publish(Names.TASK_SUPERSEDED, new JsonObject().put("key", key).put("winner", event.getString("node")));
-      if (event.getBoolean("replica", false)) {
-        run.replicasWon++;
-        metrics.counter(MetricNames.REPLICAS_WON).increment();
-      }
     }
     if (run.complete()) {
       finish(run);
@@ -348,6 +344,7 @@ final class JobManager {
     List<TaskEntry> missing = new ArrayList<>();
     long executionMicros = 0;
     long firstLeasedAt = Long.MAX_VALUE;
+    int replicasWon = 0;
     for (int from = 0; from < run.total; from += CHUNK) {
       Set<String> keys = new HashSet<>();
       for (int i = from; i < Math.min(run.total, from + CHUNK); i++) {
@@ -361,6 +358,10 @@ final class JobManager {
         } else {
           partials.add(entry.getResult());
           executionMicros += entry.getMicros();
+          // The grid, not the events, says who won: the result's author is not the lease owner.
+          if (run.replicated.contains(entry.key()) && !entry.getResultBy().equals(entry.getOwner())) {
+            replicasWon++;
+          }
           firstLeasedAt = Math.min(firstLeasedAt, entry.getLeasedAt());
         }
       }
@@ -371,6 +372,8 @@ final class JobManager {
       reconcile(run);
       return;
     }
+    run.replicasWon = replicasWon;
+    metrics.counter(MetricNames.REPLICAS_WON).increment(replicasWon);
     JobResult result;
     try {
       result = JobKinds.get(run.kind).finishEncoded(run.params, partials);
