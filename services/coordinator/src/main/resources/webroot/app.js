@@ -51,7 +51,7 @@ const PARAMS = {
 const STATE_TEXT = { READY: 'ready', JOINING: 'joining', DRAINING: 'draining', GONE: 'gone' };
 const LOG_TEXT = {
   join: 'joined', ready: 'ready', drain: 'draining', leave: 'left', lost: 'lost',
-  requeue: 'requeue', retry: 'retry', failure: 'failure', job: 'job',
+  requeue: 'requeue', retry: 'retry', failure: 'failure', job: 'job', replica: 'replica won',
 };
 
 function versionOfNode(id) {

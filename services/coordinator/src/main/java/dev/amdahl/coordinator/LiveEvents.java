@@ -157,6 +157,10 @@ final class LiveEvents extends VerticleBase {
     String jobId = done.getString("jobId");
     String nodeId = done.getString("node");
     throughput.record(nodeId, done.getString("version"));
+    if (done.getBoolean("replica", false)) {
+      addLog(new JsonObject().put("type", "replica").put("job", jobId).put("node", nodeId)
+          .put("text", "a replica of straggling task " + jobId + "/" + done.getInteger("index") + " won on " + nodeId));
+    }
     JobSeen seen = jobs.get(jobId);
     if (seen == null) {
       dirtyJobs.add(jobId);
