@@ -96,13 +96,16 @@ final class TestCluster implements AutoCloseable {
 
   /** The leading coordinator's health and metrics URL (its API port serves no metrics). */
   String coordinatorHttp() {
-    for (Object o : members()) {
-      JsonObject member = (JsonObject) o;
-      if ("coordinator".equals(member.getString("role")) && member.getBoolean("leader", false)) {
-        return member.getString("http");
+    // A coordinator is ready a moment before its pulse says that it won the leader lock.
+    return Await.value("a coordinator to lead", Duration.ofSeconds(60), () -> {
+      for (Object o : members()) {
+        JsonObject member = (JsonObject) o;
+        if ("coordinator".equals(member.getString("role")) && member.getBoolean("leader", false)) {
+          return member.getString("http");
+        }
       }
-    }
-    throw new AssertionError("no leading coordinator in " + members().encode());
+      return null;
+    });
   }
 
   long completedBy(NodeProcess worker) {
