@@ -73,7 +73,14 @@ public final class NodeRuntime {
     } else {
       options.getEventBusOptions().setHost(config.bindHost()).setClusterPublicHost(config.advertisedHost());
       HazelcastClusterManager clusterManager = new HazelcastClusterManager(HazelcastSetup.config(config));
-      vertx = builder.withClusterManager(clusterManager).buildClustered().await();
+      try {
+        vertx = builder.withClusterManager(clusterManager).buildClustered().await();
+      } catch (RuntimeException e) {
+        // Hazelcast's threads would keep a node that failed to join alive: a member that never works.
+        LOG.log(Level.SEVERE, config.id() + " could not join the cluster; exiting", e);
+        System.exit(1);
+        throw e;
+      }
       hazelcast = clusterManager.getHazelcastInstance();
     }
     NodeRuntime runtime = new NodeRuntime(config, vertx, hazelcast, metrics);
