@@ -297,8 +297,7 @@ check "$(job_final "$span" && echo false || echo true)" "job $span (submitted be
 event_end "standby led while the published coordinator was replaced"
 
 event_begin "docker kill a worker"
-set -- $(worker_ids)
-victim=$1
+victim=$(worker_ids | sed -n 1p)
 victim_ip=$(container_ip "$victim")
 docker kill "$victim" >/dev/null
 wait_for "the cluster to drop the killed worker" 120 not_member "$victim_ip" || true
@@ -348,12 +347,12 @@ range="$((end - T0 + 60))s"
 # Every job exact, every task counted once by its job.
 total_tasks=0
 : >"$work/results.tsv"
-while IFS=$'\t' read -r id label tasks cond submitted; do
+while IFS=$'\t' read -r id label tasks cond _; do
   job=$(api "/api/jobs/$id")
   ok=$(jq -r --argjson t "$tasks" "(.state == \"SUCCEEDED\") and (.progress.done == \$t) and (.progress.total == \$t) and (.result | $cond)" <<<"$job")
   total_tasks=$((total_tasks + tasks))
   jq -r --arg ok "$ok" --arg name "$label" \
-    '[.id, $name, .tasks, .state, "\(.progress.done)/\(.progress.total)", (.result | del(.from, .to, .error, .estimate) | tostring), (.timeline.runMillis // 0) / 1000, (if $ok == "true" then "exact" else "WRONG" end)] | @tsv' \
+    '[.id, $name, .tasks, .state, "\(.progress.done)/\(.progress.total)", (.result | del(.from, .to, .error, .estimate) | tostring), ((.timeline.runMillis // 0) / 1000 | floor), (if $ok == "true" then "exact" else "WRONG" end)] | @tsv' \
     <<<"$job" >>"$work/results.tsv"
   [ "$ok" = true ] || fail "job $id ($label) is not exact: $(jq -c '{state, progress, result, error}' <<<"$job")"
 done <"$work/jobs.tsv"
@@ -444,22 +443,22 @@ check "$([ -n "$mixed" ] && echo true)" "jobs computed by workers of $V1 and $V2
 
 # ---- 5. summary ----------------------------------------------------------------------------------
 
+table() { column -t -s $'\t' -o '  ' >&2 || true; }
 {
-  echo
-  echo "EVENTS"
-  printf 'event\tat\tduration\tresult\n'
+  printf '\nEVENTS\nevent\tat\ttook\twhat happened\n'
   while IFS=$'\t' read -r name start stop note; do
     printf '%s\t+%ss\t%ss\t%s\n' "$name" "$((start - T0))" "$((stop - start))" "$note"
   done <"$work/events.tsv"
-  echo
-  echo "JOBS"
-  printf 'id\tjob\ttasks\tstate\tdone\tresult\tseconds\tcheck\n'
+} | table
+{
+  printf '\nJOBS\nid\tjob\ttasks\tstate\tdone\tresult\tseconds\tcheck\n'
   cat "$work/results.tsv"
-  echo
-  echo "CHECKS"
+} | table
+{
+  printf '\nCHECKS\n'
   [ -s "$work/passes" ] && sed 's/^/pass\t/' "$work/passes"
   [ -s "$work/failures" ] && sed 's/^/FAIL\t/' "$work/failures"
-} | column -t -s $'\t' -o '  ' >&2 || true
+} | table
 echo >&2
 log "total $(($(date +%s) - T0))s; bound on zero throughput ${ZERO_THROUGHPUT_BOUND}s, measured ${longest}s"
 if [ "$failures" -gt 0 ]; then
