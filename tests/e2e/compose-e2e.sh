@@ -456,8 +456,8 @@ table() { column -t -s $'\t' -o '  ' >&2 || true; }
 } | table
 {
   printf '\nCHECKS\n'
-  [ -s "$work/passes" ] && sed 's/^/pass\t/' "$work/passes"
-  [ -s "$work/failures" ] && sed 's/^/FAIL\t/' "$work/failures"
+  if [ -s "$work/passes" ]; then sed 's/^/pass\t/' "$work/passes"; fi
+  if [ -s "$work/failures" ]; then sed 's/^/FAIL\t/' "$work/failures"; fi
 } | table
 echo >&2
 log "total $(($(date +%s) - T0))s; bound on zero throughput ${ZERO_THROUGHPUT_BOUND}s, measured ${longest}s"
