@@ -187,7 +187,7 @@ observe() {
 
 job_state() { api "/api/jobs/$1" | jq -r '.state'; }
 job_final() { case "$(job_state "$1")" in SUCCEEDED | FAILED | CANCELLED) return 0 ;; *) return 1 ;; esac; }
-running_ids() { [ -s "$work/jobs.json" ] && jq -r '.jobs[] | select(.state == "RUNNING") | .id' "$work/jobs.json"; }
+job_running() { [ "$(job_state "$1" || true)" = RUNNING ]; }
 
 # ---- cluster helpers ---------------------------------------------------------------------------
 
@@ -287,7 +287,6 @@ event_end "new worker exited; rollout stopped and left $V2 in place"
 
 event_begin "roll the coordinator to $V2"
 span=$(submit sleep "$SPAN" "$SPAN_OK") || abort "could not submit the job that spans the coordinator rollout"
-job_running() { [ "$(job_state "$1" || true)" = RUNNING ]; }
 wait_for "the spanning job to run" 60 job_running "$span" || true
 deploy/rollout.sh coordinator "$V2" || fail "rollout of the coordinator to $V2 failed"
 coordinator_version=$(docker inspect -f '{{index .Config.Labels "org.opencontainers.image.version"}}' "$(compose ps -q coordinator)")
