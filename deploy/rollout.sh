@@ -5,8 +5,8 @@
 #   deploy/rollout.sh worker 1.1.0
 #   deploy/rollout.sh coordinator 1.1.0
 #
-# worker       For each old container: start one container of VERSION beside it (compose
-#              --scale N+1 --no-recreate), wait until it is healthy (joined and ready), then
+# worker       For each old container: start one container of VERSION beside it (docker compose
+#              up --scale N+1 --no-recreate), wait until it is healthy (joined and ready), then
 #              stop the old one (SIGTERM: it drains its tasks and leaves) and remove it.
 # coordinator  Only one container can hold the published API port, so a standby of VERSION
 #              (service coordinator-standby) starts first and takes over leading the jobs
@@ -53,7 +53,7 @@ compose_at() {
   (export "$version_var=$at" && compose "$@")
 }
 
-containers() { compose ps -q "$1" 2>/dev/null | sort; }
+containers() { compose ps -q "$1" 2>/dev/null | sort || true; }
 version_of() { docker inspect -f '{{index .Config.Labels "org.opencontainers.image.version"}}' "$1"; }
 name_of() { docker inspect -f '{{.Name}}' "$1" | sed 's:^/::'; }
 
@@ -103,7 +103,8 @@ roll_workers() {
     before=$(containers worker)
     count=$(echo "$before" | grep -c .)
     log "starting a worker of $target beside $(name_of "$id")"
-    compose_at "$target" up -d --no-deps --no-recreate --scale "worker=$((count + 1))" worker >/dev/null 2>&1 ||
+    # Not --no-deps: see replace_coordinator.
+    compose_at "$target" up -d --no-recreate --scale "worker=$((count + 1))" worker >/dev/null 2>&1 ||
       { log "docker compose could not start a worker of $target"; return 1; }
     after=$(containers worker)
     new=$(comm -13 <(echo "$before") <(echo "$after") | head -1)
@@ -146,6 +147,16 @@ rollout_worker() {
   log "done: every worker runs $version"
 }
 
+# Stops the published coordinator (SIGTERM: it hands over leading) and creates it anew at $1.
+# --no-recreate leaves every other container as it is; --no-deps is not used because it
+# would leave depends_on out of the container's config hash, and the next plain
+# `docker compose up` would recreate the container.
+replace_coordinator() {
+  compose stop coordinator >/dev/null 2>&1
+  compose rm -f coordinator >/dev/null 2>&1
+  compose_at "$1" up -d --no-recreate coordinator >/dev/null 2>&1
+}
+
 rollout_coordinator() {
   local current previous standby new
   current=$(containers coordinator | head -1)
@@ -159,7 +170,7 @@ rollout_coordinator() {
   docker image inspect "$(image_of "$version")" >/dev/null 2>&1 ||
     die "no image $(image_of "$version"); build it with: deploy/build-images.sh $version"
   log "$previous -> $version: starting a standby coordinator of $version"
-  compose_at "$version" --profile rollout up -d --no-deps coordinator-standby >/dev/null 2>&1 ||
+  compose_at "$version" --profile rollout up -d --no-recreate coordinator-standby >/dev/null 2>&1 ||
     die "docker compose could not start coordinator-standby"
   standby=$(containers coordinator-standby | head -1)
   if [ -z "$standby" ] || ! wait_healthy "$standby"; then
@@ -167,11 +178,11 @@ rollout_coordinator() {
     die "the standby of $version did not become ready; the coordinator stays on $previous"
   fi
   log "standby is ready; replacing the published coordinator (the standby leads meanwhile)"
-  compose_at "$version" up -d --no-deps coordinator >/dev/null 2>&1 || log "docker compose could not replace the coordinator"
+  replace_coordinator "$version" || log "docker compose could not replace the coordinator"
   new=$(containers coordinator | head -1)
   if [ -z "$new" ] || [ "$(version_of "$new")" != "$version" ] || ! wait_healthy "$new"; then
     log "rolling back the published coordinator to $previous"
-    compose_at "$previous" up -d --no-deps coordinator >/dev/null 2>&1 || true
+    replace_coordinator "$previous" || true
     new=$(containers coordinator | head -1)
     [ -n "$new" ] && wait_healthy "$new" || die "rollback to $previous did not finish; inspect: docker compose ps coordinator"
     compose --profile rollout rm -sf coordinator-standby >/dev/null 2>&1 || true

@@ -81,6 +81,11 @@ public final class NodeRuntime {
             + ": start the grid first, and check AMDAHL_SEEDS and AMDAHL_CLUSTER (a grid of another cluster name refuses this node)");
         System.exit(2);
         throw e;
+      } catch (RuntimeException e) {
+        // Hazelcast's threads would keep a node that failed to join alive: a member that never works.
+        LOG.log(Level.SEVERE, config.id() + " could not join the cluster; exiting", e);
+        System.exit(1);
+        throw e;
       }
       hazelcast = clusterManager.getHazelcastInstance();
     }

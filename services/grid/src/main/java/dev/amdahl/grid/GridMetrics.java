@@ -86,7 +86,11 @@ final class GridMetrics {
   }
 
   private void measure() {
-    safe.set(hazelcast.getPartitionService().isLocalMemberSafe() ? 1 : 0);
+    try {
+      safe.set(hazelcast.getPartitionService().isLocalMemberSafe() ? 1 : 0);
+    } catch (RuntimeException e) {
+      safe.set(0); // a member that cannot reach its backups is not safe
+    }
     for (int shard = 0; shard < Names.QUEUE_SHARDS; shard++) {
       LocalQueueStats stats = hazelcast.getQueue(Names.pendingQueue(shard)).getLocalQueueStats();
       queueOwned.set(shard, stats.getOwnedItemCount());
