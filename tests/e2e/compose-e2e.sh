@@ -364,7 +364,7 @@ check "$([ "$listed" -ge "$(grep -c . "$work/jobs.tsv")" ] && echo true)" "no jo
 
 # Task completions the workers reported to Prometheus: never more than the tasks (no task
 # accepted twice). Fewer only by what a worker accepted after its last scrape before it was
-# stopped or killed: the tasks it held (AMDAHL_WORKER_MAX_HELD, 2 x 2 threads = 4 here) and
+# stopped or killed: the tasks it held (AMDAHL_WORKER_MAX_HELD, 4 in compose.e2e.yml) and
 # at most as many again claimed before SIGTERM stopped its puller, so 8 per departed worker.
 # (Each job's own count, checked above, is exact.)
 accepted=$(prom_value "sum(max_over_time(amdahl_tasks_completed_total{service=\"worker\",outcome=\"accepted\"}[$range]))")
