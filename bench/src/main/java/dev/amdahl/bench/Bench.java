@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -39,6 +40,11 @@ import java.util.concurrent.Future;
 final class Bench {
   private static final Duration READY = Duration.ofSeconds(120);
   private static final int CORES = Runtime.getRuntime().availableProcessors();
+  /**
+   * The workers of every phase but scaling: one task thread per core between them, the same
+   * number of threads the local pools get, so that no side gains by oversubscribing the cores.
+   */
+  private static final Map<String, String> WORKER_ENV = Map.of("AMDAHL_WORKER_THREADS", Integer.toString(Math.max(1, CORES / 2)));
   private static final String UPGRADED_VERSION = "1.0.1-bench";
   /** The CPU share of each worker in the scaling runs: four of them leave 0.4 CPU of two for the rest. */
   private static final double WORKER_CPU_SHARE = 0.4;
@@ -75,7 +81,7 @@ final class Bench {
       JsonArray readyMillis = new JsonArray();
       for (int i = 0; i < 2; i++) {
         long t0 = System.nanoTime();
-        NodeProcess worker = cluster.startWorker(Map.of());
+        NodeProcess worker = cluster.startWorker(WORKER_ENV);
         worker.awaitReady(READY);
         readyMillis.add(millisSince(t0));
         workers.add(worker);
@@ -130,20 +136,22 @@ final class Bench {
   }
 
   private void noop(LocalCluster cluster, JobRunner jobs) throws Exception {
-    int amdahlTasks = quick ? 1000 : 10_000;
-    int executorTasks = quick ? 20_000 : 100_000;
+    // The same number of no-op tasks through Amdahl and through the executor, each after a
+    // warm-up of as many, so that both run JIT-compiled code.
+    int amdahlTasks = quick ? 5000 : 20_000;
+    int executorTasks = amdahlTasks;
     int localTasks = quick ? 200_000 : 1_000_000;
     step("no-op dispatch through Amdahl: " + amdahlTasks + " tasks, submit to merged result");
-    jobs.run(JobRunner.noop(amdahlTasks / 4));
-    double amdahl = amdahlTasks / best(quick ? 1 : 3, () -> jobs.run(JobRunner.noop(amdahlTasks)).seconds());
+    jobs.run(JobRunner.noop(amdahlTasks));
+    double amdahl = amdahlTasks / best(quick ? 2 : 3, () -> jobs.run(JobRunner.noop(amdahlTasks)).seconds());
     step("no-op dispatch through Hazelcast IExecutorService on the same workers: " + executorTasks + " tasks");
     double hazelcast;
     HazelcastInstance client = HazelcastClient.newHazelcastClient(clientConfig(cluster));
     try {
       IExecutorService executor = client.getExecutorService(Names.BENCH_EXECUTOR);
       MemberSelector workers = member -> "worker".equals(member.getAttribute(HazelcastSetup.ATTR_ROLE));
-      executorRun(executor, workers, executorTasks / 4);
-      hazelcast = executorTasks / best(quick ? 1 : 3, () -> executorRun(executor, workers, executorTasks));
+      executorRun(executor, workers, executorTasks);
+      hazelcast = executorTasks / best(quick ? 2 : 3, () -> executorRun(executor, workers, executorTasks));
     } finally {
       client.shutdown();
     }
@@ -210,7 +218,8 @@ final class Bench {
     jobs.run(JobRunner.spin(200, itersPerMs));
     JsonObject efficiency = new JsonObject();
     JsonArray details = new JsonArray();
-    int[][] sizes = quick ? new int[][] {{1, 1000}, {10, 150}, {100, 20}} : new int[][] {{1, 10_000}, {10, 1500}, {100, 200}};
+    // Jobs of a few seconds at least: a job is also its submission, dispatch and merge.
+    int[][] sizes = quick ? new int[][] {{1, 2000}, {10, 300}, {100, 40}} : new int[][] {{1, 10_000}, {10, 1500}, {100, 200}};
     ForkJoinPool pool = new ForkJoinPool(CORES);
     try {
       for (int[] size : sizes) {
@@ -265,7 +274,9 @@ final class Bench {
       JsonArray replacements = new JsonArray();
       for (NodeProcess worker : old) {
         long t0 = System.nanoTime();
-        NodeProcess fresh = cluster.startWorker(Map.of("AMDAHL_VERSION", UPGRADED_VERSION));
+        Map<String, String> env = new HashMap<>(WORKER_ENV);
+        env.put("AMDAHL_VERSION", UPGRADED_VERSION);
+        NodeProcess fresh = cluster.startWorker(env);
         long ready = -1;
         long firstTask = -1;
         long deadline = t0 + READY.toNanos();

@@ -10,6 +10,7 @@ import com.hazelcast.spi.impl.SerializationServiceSupport;
 import dev.amdahl.node.Names;
 import dev.amdahl.node.grid.Claim;
 import dev.amdahl.node.grid.Complete;
+import dev.amdahl.node.grid.CompleteBatch;
 import dev.amdahl.node.grid.GridSerialization;
 import dev.amdahl.node.grid.TaskEntry;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,11 +26,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The grid's hot paths against an embedded single-member Hazelcast: claiming a task under
- * a lease, writing its result, and a task entry's serialization.
+ * a lease, writing its result (one at a time, and 64 in one batch), and a task entry's
+ * serialization.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,6 +43,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class GridBenchmarks {
   private static final int KEYS = 1024;
+  private static final int BATCH = 64;
 
   private HazelcastInstance member;
   private IMap<String, TaskEntry> tasks;
@@ -86,6 +91,38 @@ public class GridBenchmarks {
     tasks.set(key, TaskEntry.queued("job-1", index, "sleep", "{}", "{\"index\":" + index + "}", 3, 0));
     tasks.executeOnKey(key, new Claim("worker-jmh", 60_000));
     return tasks.executeOnKey(key, new Complete("worker-jmh", result, 10));
+  }
+
+  /** 64 results written one call each, as a worker without batching would (the tasks re-queued first). */
+  @Benchmark
+  public int resultWrite64Single() {
+    Map<String, TaskEntry> fresh = requeueBatch();
+    int accepted = 0;
+    for (String key : fresh.keySet()) {
+      accepted += tasks.executeOnKey(key, new Complete("worker-jmh", result, 10)) == Complete.Outcome.ACCEPTED ? 1 : 0;
+    }
+    return accepted;
+  }
+
+  /** The same 64 results written in one {@link CompleteBatch}, as the worker's ResultWriter does. */
+  @Benchmark
+  public int resultWrite64Batched() {
+    Map<String, TaskEntry> fresh = requeueBatch();
+    Map<String, CompleteBatch.Result> results = new HashMap<>();
+    fresh.keySet().forEach(key -> results.put(key, new CompleteBatch.Result(result, 10)));
+    return (int) tasks.executeOnKeys(results.keySet(), new CompleteBatch("worker-jmh", results)).values().stream()
+        .filter(outcome -> outcome == Complete.Outcome.ACCEPTED).count();
+  }
+
+  private Map<String, TaskEntry> requeueBatch() {
+    Map<String, TaskEntry> fresh = new HashMap<>();
+    int first = (next += BATCH) & (KEYS - 1);
+    for (int i = first; i < first + BATCH; i++) {
+      int index = i & (KEYS - 1);
+      fresh.put(TaskEntry.key("job-1", index), TaskEntry.queued("job-1", index, "sleep", "{}", "{\"index\":" + index + "}", 3, 0));
+    }
+    tasks.putAll(fresh);
+    return fresh;
   }
 
   @Benchmark

@@ -1,6 +1,7 @@
 package dev.amdahl.node;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.IndexConfig;
 import com.hazelcast.config.IndexType;
 import com.hazelcast.config.JoinConfig;
@@ -83,6 +84,9 @@ public final class HazelcastSetup {
   private static void setupStructures(Config config) {
     config.addMapConfig(new MapConfig(Names.TASKS)
         .setBackupCount(1)
+        // Kept as objects: the entry processors and index updates that every task goes through
+        // work on the object instead of deserializing and serializing it each time.
+        .setInMemoryFormat(InMemoryFormat.OBJECT)
         .addIndexConfig(new IndexConfig(IndexType.HASH, "jobId"))
         .addIndexConfig(new IndexConfig(IndexType.HASH, "state"))
         .addIndexConfig(new IndexConfig(IndexType.HASH, "owner"))

@@ -31,8 +31,18 @@ public final class Names {
     return "amdahl.pending." + shard;
   }
 
+  /**
+   * Published by the leader when it has queued tasks: idle workers look at the queues at once
+   * instead of at their next poll. Only a hint; workers poll anyway.
+   */
+  public static final String TASKS_QUEUED = "amdahl.tasks.queued";
   /** Published by a worker when the grid accepted its task result. */
   public static final String TASK_DONE = "amdahl.task.done";
+  /**
+   * Published by a worker when the grid accepted a batch of its results: {@code node},
+   * {@code version} and {@code tasks}, each as in {@link #TASK_DONE}. See {@code TaskEvents}.
+   */
+  public static final String TASKS_DONE = "amdahl.tasks.done";
   /** Published by the leader when a replicated task is done: the other runner stops. */
   public static final String TASK_SUPERSEDED = "amdahl.task.superseded";
   /** Published by a worker when a task failed. */

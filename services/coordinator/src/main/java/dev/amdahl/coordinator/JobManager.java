@@ -15,6 +15,7 @@ import dev.amdahl.node.Logs;
 import dev.amdahl.node.MetricNames;
 import dev.amdahl.node.Names;
 import dev.amdahl.node.NodeRuntime;
+import dev.amdahl.node.TaskEvents;
 import dev.amdahl.node.grid.Grid;
 import dev.amdahl.node.grid.Requeue;
 import dev.amdahl.node.grid.TaskEntry;
@@ -91,6 +92,7 @@ final class JobManager {
   void start() {
     var bus = node.vertx().eventBus();
     bus.<JsonObject>consumer(Names.TASK_DONE, m -> onLeader(() -> taskDone(m.body())));
+    bus.<JsonObject>consumer(Names.TASKS_DONE, m -> onLeader(() -> TaskEvents.forEachDone(m.body(), this::taskDone)));
     bus.<JsonObject>consumer(Names.TASK_FAILED, m -> onLeader(() -> reconcile(runs.get(m.body().getString("jobId")))));
     bus.<JsonObject>consumer(Names.JOB_SUBMITTED, m -> onLeader(this::startQueued));
     bus.<JsonObject>consumer(Names.JOB_STOPPED, m -> onLeader(() -> reconcile(runs.get(m.body().getString("jobId")))));
@@ -240,6 +242,7 @@ final class JobManager {
         grid.pending(s).addAll(byShard.get(s));
       }
     }
+    announceQueued();
     long dispatchMillis = (System.nanoTime() - start) / 1_000_000;
     long dispatchedAt = System.currentTimeMillis();
     var updated = store.update(id, current -> current.put("dispatched", true)
@@ -449,6 +452,10 @@ final class JobManager {
         : job.put("progress", new JsonObject().put("total", run.total).put("done", done)));
     run.persistedCount = done;
     publishUpdate(run.id);
+  }
+
+  private void announceQueued() {
+    node.vertx().eventBus().publish(Names.TASKS_QUEUED, new JsonObject());
   }
 
   private void publishUpdate(String id) {

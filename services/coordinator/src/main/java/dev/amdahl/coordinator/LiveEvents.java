@@ -3,6 +3,7 @@ package dev.amdahl.coordinator;
 import dev.amdahl.node.Logs;
 import dev.amdahl.node.Names;
 import dev.amdahl.node.NodeRuntime;
+import dev.amdahl.node.TaskEvents;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -89,6 +90,7 @@ final class LiveEvents extends VerticleBase {
   public Future<?> start() {
     EventBus bus = vertx.eventBus();
     bus.<JsonObject>consumer(Names.TASK_DONE, m -> taskDone(m.body()));
+    bus.<JsonObject>consumer(Names.TASKS_DONE, m -> TaskEvents.forEachDone(m.body(), this::taskDone));
     bus.<JsonObject>consumer(Names.TASK_FAILED, m -> taskFailed(m.body()));
     bus.<JsonObject>consumer(Names.TASK_RETRIED, m -> taskRetried(m.body()));
     bus.<JsonObject>consumer(Names.TASK_REQUEUED, m -> requeues.merge(

@@ -8,6 +8,7 @@ import dev.amdahl.node.Logs;
 import dev.amdahl.node.MetricNames;
 import dev.amdahl.node.Names;
 import dev.amdahl.node.NodeRuntime;
+import dev.amdahl.node.TaskEvents;
 import dev.amdahl.node.grid.Claim;
 import dev.amdahl.node.grid.ClaimReplica;
 import dev.amdahl.node.grid.Complete;
@@ -20,10 +21,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +34,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -45,11 +47,13 @@ import java.util.logging.Logger;
 /**
  * Pulls tasks from the grid and runs them.
  *
- * <p>One thread pulls: it waits for a free slot, drains task keys from the pending queues
- * (starting at a rotating shard, so workers spread over them), and claims them in one call.
- * A fixed pool runs the claimed tasks; each result is offered to the grid, where the first
- * one for a task wins. A faster worker frees its slots sooner and so pulls more; a new worker
- * pulls as soon as it has joined.
+ * <p>One thread pulls: it waits until the worker has room for more tasks, drains task keys
+ * from the pending queues (starting at a rotating shard, so workers spread over them), and
+ * claims them in one call. How many it holds ahead of its threads is the {@link Prefetch}
+ * window: deep for a job of short tasks, shallow for long ones. A fixed pool runs the claimed
+ * tasks; the {@link ResultWriter} hands their results to the grid in batches, where the first
+ * result for a task wins, and one event per batch tells the coordinator. A faster worker
+ * finishes its tasks sooner and so pulls more; a new worker pulls as soon as it has joined.
  *
  * <p>A steward watches the running tasks: it stops a task past its timeout, and replaces an
  * executor thread whose task ignores being stopped. When it cannot (more stuck threads than
@@ -73,72 +77,23 @@ final class TaskRunner {
   private final WorkerConfig config;
   private final String id;
   private final ThreadPoolExecutor executors;
-  private final Semaphore slots;
-  private final Map<String, Held> held = new ConcurrentHashMap<>();
+  private final Prefetch prefetch;
+  private final ResultWriter writer;
+  /** Raised when a task stops running: the puller may have room again. */
+  private final Signal room = new Signal();
+  /** Raised when the leader says it queued tasks: the idle puller looks at once. */
+  private final Signal work = new Signal();
+  private final Map<String, HeldTask> held = new ConcurrentHashMap<>();
   private final AtomicLong completed = new AtomicLong();
   private final AtomicLong failedAttempts = new AtomicLong();
   private final AtomicLong discarded = new AtomicLong();
   private final AtomicInteger stuck = new AtomicInteger();
   private final MeterRegistry metrics;
   private final Counter wasted;
+  private final Map<String, Timer> durations = new ConcurrentHashMap<>();
   private final ResultFormat resultFormat;
   private volatile boolean pulling = true;
   private Thread puller;
-
-  /** A task this worker holds: claimed, and running or about to. */
-  private static final class Held implements Cancellation {
-    final TaskEntry task;
-    final boolean replica;
-    final AtomicBoolean released = new AtomicBoolean();
-    final long claimedNanos = System.nanoTime();
-    private Thread thread;
-    volatile long startedNanos;
-    volatile String stopReason;
-    volatile long stoppedNanos;
-    volatile boolean abandoned;
-
-    Held(TaskEntry task, boolean replica) {
-      this.task = task;
-      this.replica = replica;
-    }
-
-    @Override
-    public boolean isCancelled() {
-      return stopReason != null;
-    }
-
-    /**
-     * Asks the attempt to stop: the task code notices at its next check, and a running thread
-     * is interrupted. A task not started yet still runs, sees that it was stopped, and ends.
-     */
-    synchronized void stop(String reason) {
-      if (stopReason == null) {
-        stopReason = reason;
-        stoppedNanos = System.nanoTime();
-      }
-      if (thread != null) {
-        thread.interrupt();
-      }
-    }
-
-    synchronized void running(Thread current) {
-      thread = current;
-      startedNanos = System.nanoTime();
-    }
-
-    // Under the lock, so that stop() never interrupts the pool thread's next task.
-    synchronized void ended() {
-      thread = null;
-    }
-
-    synchronized boolean isRunning() {
-      return thread != null;
-    }
-
-    long elapsedNanos() {
-      return startedNanos == 0 ? 0 : System.nanoTime() - startedNanos;
-    }
-  }
 
   TaskRunner(NodeRuntime node, WorkerConfig config) {
     this.node = node;
@@ -154,7 +109,18 @@ final class TaskRunner {
           thread.setDaemon(true);
           return thread;
         });
-    this.slots = new Semaphore(config.maxHeld());
+    this.prefetch = new Prefetch(config.threads(), config.baseHeld(), config.maxHeld());
+    this.writer = new ResultWriter(grid, id, new ResultWriter.Sink() {
+      @Override
+      public void written(List<ResultWriter.Finished> batch, Map<String, Complete.Outcome> outcomes) {
+        resultsWritten(batch, outcomes);
+      }
+
+      @Override
+      public void lost(List<ResultWriter.Finished> batch) {
+        batch.forEach(finished -> release(finished.entry()));
+      }
+    });
     this.wasted = Counter.builder(MetricNames.WORK_WASTED).baseUnit("seconds")
         .description("Time spent on task attempts whose result did not count").register(metrics);
     Gauge.builder(MetricNames.TASKS_IN_FLIGHT, held, Map::size)
@@ -167,9 +133,12 @@ final class TaskRunner {
     var bus = node.vertx().eventBus();
     bus.<JsonObject>consumer(Names.JOB_STOPPED, message -> stopJob(message.body()));
     bus.<JsonObject>consumer(Names.TASK_SUPERSEDED, message -> supersede(message.body()));
+    bus.<JsonObject>consumer(Names.TASKS_QUEUED, message -> work.raise());
+    bus.<JsonObject>consumer(Names.TASK_REQUEUED, message -> work.raise());
     node.scheduler().scheduleAtFixedRate(this::renewLeases, config.pulseMillis(), config.pulseMillis(), TimeUnit.MILLISECONDS);
     node.scheduler().scheduleAtFixedRate(this::steward, 200, 200, TimeUnit.MILLISECONDS);
     node.livenessCheck(this::livenessProblem);
+    writer.start();
     puller = new Thread(this::pullLoop, "amdahl-puller");
     puller.setDaemon(true);
     puller.start();
@@ -179,6 +148,8 @@ final class TaskRunner {
     return new JsonObject()
         .put("completed", completed.get())
         .put("inFlight", held.size())
+        .put("prefetch", new JsonObject().put("base", config.baseHeld()).put("max", config.maxHeld())
+            .put("pullMillis", Math.round(prefetch.pullMicros() / 100) / 10.0))
         .put("failed", failedAttempts.get())
         .put("discarded", discarded.get())
         .put("stuck", stuck.get())
@@ -192,14 +163,27 @@ final class TaskRunner {
   private void pullLoop() {
     int shard = ThreadLocalRandom.current().nextInt(Names.QUEUE_SHARDS);
     while (pulling) {
-      int free = 0;
-      int started = 0;
       try {
-        slots.acquire();
-        free = 1 + slots.drainPermits();
-        List<String> keys = take(shard, free);
+        int wanted = awaitRoom();
+        if (wanted == 0) {
+          break;
+        }
+        long start = System.nanoTime();
+        Taken taken = take(shard, wanted);
         shard = (shard + 1) % Names.QUEUE_SHARDS;
-        started = pulling ? claimAndRun(keys) : handBackUnclaimed(keys);
+        if (!pulling) {
+          handBack(taken.keys());
+          break;
+        }
+        List<String> admitted = admit(taken.keys());
+        int started = claimAndRun(admitted);
+        if (started > 0 && !taken.waited()) {
+          prefetch.pulled((System.nanoTime() - start) / 1000);
+        }
+        if (admitted.isEmpty() && !taken.keys().isEmpty()) {
+          // Only tasks of jobs this worker holds enough of were waiting: let others take them.
+          room.await(100);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -209,24 +193,78 @@ final class TaskRunner {
           LOG.log(Level.WARNING, "pulling tasks failed; retrying", e);
           pause(500);
         }
-      } finally {
-        slots.release(free - started);
       }
     }
   }
 
-  private List<String> take(int firstShard, int max) throws InterruptedException {
+  /** Waits until the worker has room for more tasks, and says for how many. */
+  private int awaitRoom() throws InterruptedException {
+    while (pulling) {
+      int wanted = prefetch.room(unfinished());
+      if (wanted > 0) {
+        return wanted;
+      }
+      // Woken when a task stops running; the timeout re-reads the window as it adapts.
+      room.await(100);
+    }
+    return 0;
+  }
+
+  /** Tasks claimed and not yet run to the end: running, or waiting for a thread. */
+  private int unfinished() {
+    int count = 0;
+    for (HeldTask entry : held.values()) {
+      if (!entry.executed) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /** Keys taken off the queues, and whether taking them meant waiting for the first one. */
+  private record Taken(List<String> keys, boolean waited) {
+  }
+
+  private Taken take(int firstShard, int max) throws InterruptedException {
     List<String> keys = new ArrayList<>(max);
     for (int i = 0; i < Names.QUEUE_SHARDS && keys.size() < max; i++) {
       grid.pending((firstShard + i) % Names.QUEUE_SHARDS).drainTo(keys, max - keys.size());
     }
     if (keys.isEmpty()) {
-      String key = grid.pending(firstShard).poll(200, TimeUnit.MILLISECONDS);
-      if (key != null) {
-        keys.add(key);
+      // Nothing queued: wait for the leader's word that there is, or look again in 200 ms
+      // (the word is a hint that can be missed; the queues are the truth).
+      work.await(200);
+    }
+    return new Taken(keys, keys.isEmpty());
+  }
+
+  /**
+   * The keys to claim: of each job, as many as its {@link Prefetch} window leaves room for.
+   * The rest go back to their queues for other workers (they are still queued in the grid).
+   */
+  private List<String> admit(List<String> keys) {
+    Map<String, Integer> holding = new HashMap<>();
+    for (HeldTask entry : held.values()) {
+      if (!entry.executed) {
+        holding.merge(entry.task.getJobId(), 1, Integer::sum);
       }
     }
-    return keys;
+    List<String> admitted = new ArrayList<>(keys.size());
+    List<String> back = new ArrayList<>();
+    for (String key : keys) {
+      if (key.startsWith(TaskEntry.REPLICA_PREFIX)) {
+        admitted.add(key);
+        continue;
+      }
+      String job = TaskEntry.jobOf(key);
+      if (holding.merge(job, 1, Integer::sum) <= prefetch.limit(job)) {
+        admitted.add(key);
+      } else {
+        back.add(key);
+      }
+    }
+    handBack(back);
+    return admitted;
   }
 
   private int claimAndRun(List<String> keys) {
@@ -255,7 +293,7 @@ final class TaskRunner {
       if (task == null) {
         continue;
       }
-      Held entry = new Held(task, replica);
+      HeldTask entry = new HeldTask(task, replica);
       held.put(task.key(), entry);
       metrics.counter(MetricNames.TASKS_CLAIMED, "kind", task.getKind()).increment();
       executors.execute(() -> run(entry));
@@ -264,26 +302,34 @@ final class TaskRunner {
     return started;
   }
 
-  // Keys taken off a queue while draining are still QUEUED in the grid: put them back.
-  private int handBackUnclaimed(List<String> keys) {
-    keys.forEach(grid::offer);
-    return 0;
+  // Keys taken off a queue but not claimed are still QUEUED in the grid: put them back.
+  private void handBack(List<String> keys) {
+    if (keys.isEmpty()) {
+      return;
+    }
+    Map<Integer, List<String>> byShard = new HashMap<>();
+    keys.forEach(key -> byShard.computeIfAbsent(TaskEntry.shardOf(key), s -> new ArrayList<>()).add(key));
+    byShard.forEach((shard, some) -> grid.pending(shard).addAll(some));
   }
 
   // ---- running
 
-  private void run(Held entry) {
+  private void run(HeldTask entry) {
     TaskEntry task = entry.task;
     entry.running(Thread.currentThread());
+    boolean handedOver = false;
     try {
       renew(entry);
       JobKind<?> kind = JobKinds.get(task.getKind());
       byte[] result = resultFormat.write(kind.executeEncoded(new JsonObject(task.getParams()), new JsonObject(task.getInput()), entry));
       slowDown(entry);
       long nanos = entry.elapsedNanos();
-      Timer.builder(MetricNames.TASK_DURATION).tag("kind", task.getKind()).publishPercentileHistogram()
-          .description("How long one task took to execute").register(metrics).record(nanos, TimeUnit.NANOSECONDS);
-      offerResult(entry, result, nanos);
+      durations.computeIfAbsent(task.getKind(), k -> Timer.builder(MetricNames.TASK_DURATION).tag("kind", k)
+          .publishPercentileHistogram().description("How long one task took to execute").register(metrics))
+          .record(nanos, TimeUnit.NANOSECONDS);
+      prefetch.ran(task.getJobId(), nanos / 1000);
+      writer.offer(new ResultWriter.Finished(entry, result, nanos));
+      handedOver = true;
     } catch (CancelledException | InterruptedException e) {
       stopped(entry);
     } catch (Throwable e) {
@@ -294,34 +340,43 @@ final class TaskRunner {
       }
     } finally {
       entry.ended();
+      entry.executed = true;
       Thread.interrupted();
       if (entry.abandoned) {
         resizePool(-1);
         stuck.decrementAndGet();
         LOG.info(() -> "the stuck task " + task.key() + " finally returned; its thread is retired");
       }
-      release(entry);
+      if (!handedOver) {
+        release(entry);
+      }
+      room.raise();
     }
   }
 
-  private void offerResult(Held entry, byte[] result, long nanos) {
-    TaskEntry task = entry.task;
-    Complete.Outcome outcome = grid.tasks().executeOnKey(task.key(), new Complete(id, result, nanos / 1000));
-    record(task, outcome.name().toLowerCase(Locale.ROOT));
-    if (outcome == Complete.Outcome.ACCEPTED) {
-      completed.incrementAndGet();
-      node.vertx().eventBus().publish(Names.TASK_DONE, new JsonObject()
-          .put("jobId", task.getJobId()).put("index", task.getIndex()).put("key", task.key())
-          .put("node", id).put("version", config.node().version())
-          .put("micros", nanos / 1000).put("replica", entry.replica));
-    } else {
-      discarded.incrementAndGet();
-      wasted.increment(nanos / 1e9);
+  /** The grid's verdict on a batch of results: count them, tell the coordinator in one event, let the tasks go. */
+  private void resultsWritten(List<ResultWriter.Finished> batch, Map<String, Complete.Outcome> outcomes) {
+    JsonArray accepted = new JsonArray();
+    for (ResultWriter.Finished finished : batch) {
+      TaskEntry task = finished.entry().task;
+      Complete.Outcome outcome = outcomes.getOrDefault(finished.key(), Complete.Outcome.GONE);
+      record(task, outcome.name().toLowerCase(Locale.ROOT));
+      if (outcome == Complete.Outcome.ACCEPTED) {
+        completed.incrementAndGet();
+        accepted.add(TaskEvents.done(task.getJobId(), task.getIndex(), task.key(), finished.nanos() / 1000, finished.entry().replica));
+      } else {
+        discarded.incrementAndGet();
+        wasted.increment(finished.nanos() / 1e9);
+      }
+      release(finished.entry());
+    }
+    if (!accepted.isEmpty()) {
+      node.vertx().eventBus().publish(Names.TASKS_DONE, TaskEvents.batch(id, config.node().version(), accepted));
     }
   }
 
   /** A task attempt stopped on request; a timeout counts as a failed attempt. */
-  private void stopped(Held entry) {
+  private void stopped(HeldTask entry) {
     String reason = entry.stopReason == null ? JOB_ENDED : entry.stopReason;
     metrics.counter(MetricNames.TASKS_CANCELLED, "reason", reason).increment();
     if (reason.equals(TIMEOUT) && !entry.abandoned) {
@@ -332,7 +387,7 @@ final class TaskRunner {
     }
   }
 
-  private void slowDown(Held entry) throws InterruptedException {
+  private void slowDown(HeldTask entry) throws InterruptedException {
     if (config.slowdown() <= 1.0) {
       return;
     }
@@ -345,7 +400,7 @@ final class TaskRunner {
   }
 
   /** Records a failed attempt with the whole story; retries after a backoff while attempts remain. */
-  private void fail(Held entry, Throwable cause) {
+  private void fail(HeldTask entry, Throwable cause) {
     TaskEntry task = entry.task;
     failedAttempts.incrementAndGet();
     record(task, "failed");
@@ -382,10 +437,9 @@ final class TaskRunner {
     metrics.counter(MetricNames.TASKS_COMPLETED, "kind", task.getKind(), "outcome", outcome).increment();
   }
 
-  private void release(Held entry) {
+  private void release(HeldTask entry) {
     if (entry.released.compareAndSet(false, true)) {
       held.remove(entry.task.key(), entry);
-      slots.release();
     }
   }
 
@@ -398,11 +452,12 @@ final class TaskRunner {
       default -> JOB_ENDED;
     };
     String jobId = event.getString("jobId");
+    prefetch.forget(jobId);
     held.values().stream().filter(entry -> entry.task.getJobId().equals(jobId)).forEach(entry -> entry.stop(reason));
   }
 
   private void supersede(JsonObject event) {
-    Held entry = held.get(event.getString("key"));
+    HeldTask entry = held.get(event.getString("key"));
     if (entry != null && !id.equals(event.getString("winner"))) {
       entry.stop(SUPERSEDED);
     }
@@ -418,7 +473,7 @@ final class TaskRunner {
     try {
       Map<String, Boolean> renewed = grid.tasks().executeOnKeys(new HashSet<>(held.keySet()), new Renew(id, config.leaseMillis()));
       renewed.forEach((key, mine) -> {
-        Held entry = held.get(key);
+        HeldTask entry = held.get(key);
         if (!mine && entry != null) {
           entry.stop(LEASE_LOST);
         }
@@ -429,7 +484,7 @@ final class TaskRunner {
   }
 
   // A task that waited in this worker's buffer starts with a fresh lease; one just claimed has it.
-  private void renew(Held entry) {
+  private void renew(HeldTask entry) {
     if (System.nanoTime() - entry.claimedNanos < TimeUnit.MILLISECONDS.toNanos(config.pulseMillis())) {
       return;
     }
@@ -440,7 +495,7 @@ final class TaskRunner {
 
   private void steward() {
     long now = System.nanoTime();
-    for (Held entry : held.values()) {
+    for (HeldTask entry : held.values()) {
       if (entry.startedNanos == 0) {
         continue;
       }
@@ -455,7 +510,7 @@ final class TaskRunner {
   }
 
   // Java cannot kill a thread: leave the stuck one behind, add a fresh one, give its task back.
-  private void replaceStuckThread(Held entry) {
+  private void replaceStuckThread(HeldTask entry) {
     entry.abandoned = true;
     stuck.incrementAndGet();
     resizePool(+1);
@@ -488,19 +543,39 @@ final class TaskRunner {
 
   // ---- draining
 
-  /** Stops pulling, lets held tasks finish for a while, then hands the rest back. */
+  /**
+   * Stops pulling and hands back at once the tasks that have not started (other workers can
+   * run them now), lets the running ones finish and their results be written for a while,
+   * then hands the rest back.
+   */
   void drain() {
     pulling = false;
+    // Not interrupted: a claim cut short may have leased tasks on the grid that this worker
+    // never hears of, which would then wait for their leases to lapse. The puller sees
+    // pulling = false within one queue poll (200 ms) and puts back what it took unclaimed.
     if (puller != null) {
-      puller.interrupt();
+      try {
+        puller.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
+    int early = handBackHeld(held.values().stream().filter(entry -> entry.startedNanos == 0).map(entry -> entry.task.key()).toList());
     long deadline = System.currentTimeMillis() + config.drainSeconds() * 1000L;
     while (!held.isEmpty() && System.currentTimeMillis() < deadline) {
       pause(50);
     }
-    List<String> left = new ArrayList<>(held.keySet());
-    for (String key : left) {
-      Held entry = held.get(key);
+    int late = handBackHeld(new ArrayList<>(held.keySet()));
+    executors.shutdownNow();
+    writer.close(5000);
+    LOG.info(() -> "drained: " + completed.get() + " tasks completed, " + (early + late) + " handed back ("
+        + early + " not started, " + late + " still running at the drain deadline)");
+  }
+
+  private int handBackHeld(List<String> keys) {
+    int count = 0;
+    for (String key : keys) {
+      HeldTask entry = held.get(key);
       if (entry != null) {
         entry.stop(DRAINING);
       }
@@ -508,10 +583,10 @@ final class TaskRunner {
         metrics.counter(MetricNames.TASKS_REQUEUED, "reason", "handed_back").increment();
         node.vertx().eventBus().publish(Names.TASK_REQUEUED, new JsonObject().put("task", key).put("reason", Requeue.Reason.HANDED_BACK.name()).put("owner", id));
         grid.offer(key);
+        count++;
       }
     }
-    executors.shutdownNow();
-    LOG.info(() -> "drained: " + completed.get() + " tasks completed, " + left.size() + " handed back");
+    return count;
   }
 
   private static void pause(long millis) {

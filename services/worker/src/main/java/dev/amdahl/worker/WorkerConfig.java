@@ -9,7 +9,8 @@ import dev.amdahl.node.Role;
  *
  * @param node          the settings every node has
  * @param threads       tasks run at once ({@code AMDAHL_WORKER_THREADS}, default: cores)
- * @param maxHeld       tasks held at once, running or about to ({@code AMDAHL_WORKER_MAX_HELD}, default 2 × threads)
+ * @param maxHeld       tasks held at most at once, running or about to ({@code AMDAHL_WORKER_MAX_HELD}, default
+ *                      256 × threads); only a job of short tasks gets near it (see {@link Prefetch})
  * @param leaseMillis   how long a claimed task stays ours without a pulse ({@code AMDAHL_LEASE_MS})
  * @param pulseMillis   how often the worker pulses, renewing its leases ({@code AMDAHL_PULSE_MS})
  * @param drainSeconds  on SIGTERM, how long to finish held tasks before handing them back ({@code AMDAHL_DRAIN_SECONDS})
@@ -26,6 +27,11 @@ public record WorkerConfig(
     double slowdown,
     int resultFormat) {
 
+  /** Tasks held of a job whose tasks are long or not measured yet: one running and one waiting per thread. */
+  public int baseHeld() {
+    return Math.min(2 * threads, maxHeld);
+  }
+
   public static WorkerConfig from(Env env) {
     NodeConfig node = NodeConfig.from(env, Role.WORKER, 0);
     int threads = env.integer("AMDAHL_WORKER_THREADS", Runtime.getRuntime().availableProcessors(), 1, 256);
@@ -33,7 +39,7 @@ public record WorkerConfig(
     return new WorkerConfig(
         node,
         threads,
-        env.integer("AMDAHL_WORKER_MAX_HELD", 2 * threads, threads, 10_000),
+        env.integer("AMDAHL_WORKER_MAX_HELD", Math.min(10_000, 256 * threads), 1, 10_000),
         env.longValue("AMDAHL_LEASE_MS", 10_000, 3 * pulse, 600_000),
         pulse,
         env.integer("AMDAHL_DRAIN_SECONDS", 20, 0, 3600),

@@ -37,6 +37,11 @@ public final class Complete extends TaskProcessor<Complete.Outcome> {
 
   @Override
   Outcome apply(TaskEntry task, long now) {
+    return offer(task, by, result, micros, now);
+  }
+
+  /** The rule itself, shared with {@link CompleteBatch}. */
+  static Outcome offer(TaskEntry task, String by, byte[] result, long micros, long now) {
     if (TaskEntry.DONE.equals(task.getState())) {
       return Outcome.DUPLICATE;
     }

@@ -15,6 +15,7 @@ public final class GridSerialization implements DataSerializableFactory {
   static final int REQUEUE = 6;
   static final int CLAIM_REPLICA = 7;
   static final int NOOP_CALLABLE = 8;
+  static final int COMPLETE_BATCH = 9;
 
   /** Adds this factory to {@code config}. */
   public static void register(SerializationConfig config) {
@@ -32,6 +33,7 @@ public final class GridSerialization implements DataSerializableFactory {
       case REQUEUE -> new Requeue();
       case CLAIM_REPLICA -> new ClaimReplica();
       case NOOP_CALLABLE -> new NoopCallable();
+      case COMPLETE_BATCH -> new CompleteBatch();
       default -> null;
     };
   }

@@ -76,6 +76,11 @@ public final class TaskEntry implements IdentifiedDataSerializable {
     return key(jobId, index);
   }
 
+  /** The job of the task with map key {@code key}. */
+  public static String jobOf(String key) {
+    return key.substring(0, key.lastIndexOf('/'));
+  }
+
   /** The pending queue this task waits in; a job's tasks spread over every shard. */
   public static int shardOf(String key) {
     return Math.floorMod(key.hashCode(), dev.amdahl.node.Names.QUEUE_SHARDS);

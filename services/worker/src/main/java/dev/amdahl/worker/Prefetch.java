@@ -1,0 +1,91 @@
+package dev.amdahl.worker;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * How many tasks of a job a worker holds ahead of its threads: Little's law, per job.
+ *
+ * <p>Refilling takes one pull (draining the queues and claiming: round trips to the grid) of
+ * latency {@code L}. While it is under way, {@code T} threads finish {@code T × L / t} tasks
+ * of duration {@code t}; a worker that holds fewer than that beyond its running tasks leaves
+ * threads idle, waiting on the network. So a job whose tasks are short gets a deep window
+ * (hundreds of no-op tasks), and a job of long tasks, or one not measured yet, gets the
+ * shallow {@code base} window: holding more of those would only starve the other workers
+ * and leave more behind when this one goes.
+ *
+ * <p>Both latencies are moving averages of what this worker measured. Thread-safe.
+ */
+final class Prefetch {
+  /** A job not measured for this long has ended or stalled; its estimate no longer counts (in case its end was missed). */
+  private static final long STALE_NANOS = 30_000_000_000L;
+  /** Weight of a new measurement in the moving averages. */
+  private static final double ALPHA = 0.2;
+  /** Hold tasks for this many pulls, not one: pulls vary, and a late one must not idle a thread. */
+  private static final double PULLS_AHEAD = 2.0;
+
+  private final int threads;
+  private final int base;
+  private final int max;
+  private volatile double pullMicros = -1;
+  private final Map<String, Estimate> taskMicros = new ConcurrentHashMap<>();
+
+  /** A job's moving average task length, and when it was last measured. */
+  private record Estimate(double micros, long atNanos) {
+  }
+
+  /**
+   * @param threads tasks run at once
+   * @param base    tasks held of a job whose task length is unknown or long (at least one)
+   * @param max     tasks held at most, of all jobs together
+   */
+  Prefetch(int threads, int base, int max) {
+    this.threads = threads;
+    this.max = Math.max(1, max);
+    this.base = Math.max(1, Math.min(base, this.max));
+  }
+
+  /** Tasks of {@code jobId} this worker may hold, running or waiting. */
+  int limit(String jobId) {
+    Estimate t = taskMicros.get(jobId);
+    double pull = pullMicros;
+    if (t == null || pull < 0) {
+      return base;
+    }
+    double ahead = Math.ceil(threads * PULLS_AHEAD * pull / Math.max(1.0, t.micros()));
+    return (int) Math.min(max, Math.max(base, threads + ahead));
+  }
+
+  /** Tasks worth pulling when {@code held} are held: room for the deepest window of a job in progress. */
+  int room(int held) {
+    int deepest = base;
+    long now = System.nanoTime();
+    taskMicros.values().removeIf(t -> now - t.atNanos() > STALE_NANOS);
+    for (String job : taskMicros.keySet()) {
+      deepest = Math.max(deepest, limit(job));
+    }
+    return Math.max(0, deepest - held);
+  }
+
+  /** A pull (drain and claim) took {@code micros}. */
+  void pulled(long micros) {
+    double previous = pullMicros;
+    pullMicros = previous < 0 ? micros : previous + ALPHA * (micros - previous);
+  }
+
+  /** A task of {@code jobId} ran for {@code micros}. */
+  void ran(String jobId, long micros) {
+    long now = System.nanoTime();
+    taskMicros.merge(jobId, new Estimate(micros, now),
+        (previous, latest) -> new Estimate(previous.micros() + ALPHA * (latest.micros() - previous.micros()), now));
+  }
+
+  /** The job ended: its tasks no longer shape the window. */
+  void forget(String jobId) {
+    taskMicros.remove(jobId);
+  }
+
+  double pullMicros() {
+    return pullMicros;
+  }
+}

@@ -1,0 +1,180 @@
+package dev.amdahl.worker;
+
+import com.hazelcast.cluster.Member;
+import dev.amdahl.node.Logs;
+import dev.amdahl.node.grid.Complete;
+import dev.amdahl.node.grid.CompleteBatch;
+import dev.amdahl.node.grid.Grid;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Writes task results to the grid in batches: group commit.
+ *
+ * <p>Executor threads hand a finished task over and go on to the next one. One writer thread
+ * takes whatever has finished meanwhile, up to {@link #MAX_BATCH}, and writes it: a single
+ * result with {@link Complete} (no added latency when the load is light), several with one
+ * {@link CompleteBatch} per grid member, each carrying only the results of the keys that
+ * member owns. While a batch is on the wire the next one gathers, so the batches grow
+ * exactly as fast as the tasks finish: no timer, no waiting for a batch to fill.
+ *
+ * <p>A task stays held (and its lease renewed) until its result is written; if the grid
+ * cannot be reached the batch is tried again, and if it never can, the leases lapse and the
+ * tasks run again elsewhere: results are keyed by task, so nothing counts twice.
+ */
+final class ResultWriter {
+  private static final Logger LOG = Logs.logger(ResultWriter.class);
+  static final int MAX_BATCH = 512;
+  private static final int ATTEMPTS = 5;
+  private static final long WRITE_TIMEOUT_SECONDS = 30;
+
+  /** A task that ran, its encoded result, and how long it ran. */
+  record Finished(HeldTask entry, byte[] result, long nanos) {
+    String key() {
+      return entry.task.key();
+    }
+  }
+
+  /** What the writer reports: each batch with the grid's verdict on every result. */
+  interface Sink {
+    void written(List<Finished> batch, Map<String, Complete.Outcome> outcomes);
+
+    /** The batch could not be written at all; its tasks will run again when their leases lapse. */
+    void lost(List<Finished> batch);
+  }
+
+  private final Grid grid;
+  private final String by;
+  private final Sink sink;
+  private final LinkedBlockingQueue<Finished> queue = new LinkedBlockingQueue<>();
+  private final AtomicInteger pending = new AtomicInteger();
+  private final Thread thread;
+  private volatile boolean open = true;
+
+  ResultWriter(Grid grid, String by, Sink sink) {
+    this.grid = grid;
+    this.by = by;
+    this.sink = sink;
+    this.thread = new Thread(this::loop, "amdahl-result-writer");
+    thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  void offer(Finished finished) {
+    pending.incrementAndGet();
+    queue.add(finished);
+  }
+
+  /** Results handed over and not yet written. */
+  int pending() {
+    return pending.get();
+  }
+
+  /** Writes what is queued, then stops. */
+  void close(long waitMillis) {
+    open = false;
+    try {
+      thread.join(waitMillis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void loop() {
+    List<Finished> batch = new ArrayList<>();
+    while (open || !queue.isEmpty()) {
+      try {
+        Finished first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, MAX_BATCH - 1);
+        writeWithRetries(batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "handling a batch of results failed", e);
+      } finally {
+        pending.addAndGet(-batch.size());
+        batch.clear();
+      }
+    }
+  }
+
+  // A call that failed is tried again for its own results only: the ones another member
+  // accepted already would come back as duplicates and be miscounted.
+  private void writeWithRetries(List<Finished> batch) throws InterruptedException {
+    Map<String, Complete.Outcome> outcomes = new HashMap<>(batch.size() * 2);
+    List<Finished> left = batch;
+    for (int attempt = 1; ; attempt++) {
+      left = write(left, outcomes);
+      if (left.isEmpty()) {
+        sink.written(batch, outcomes);
+        return;
+      }
+      if (attempt == ATTEMPTS) {
+        LOG.warning("could not write " + left.size() + " results after " + ATTEMPTS
+            + " attempts; their tasks run again when the leases lapse");
+        List<Finished> written = new ArrayList<>(batch);
+        written.removeAll(left);
+        sink.written(written, outcomes);
+        sink.lost(left);
+        return;
+      }
+      Thread.sleep(100L << attempt);
+    }
+  }
+
+  /** Writes {@code batch}, adding each verdict to {@code outcomes}; returns what could not be written. */
+  private List<Finished> write(List<Finished> batch, Map<String, Complete.Outcome> outcomes) throws InterruptedException {
+    if (batch.size() == 1) {
+      Finished only = batch.get(0);
+      try {
+        outcomes.put(only.key(), grid.tasks().executeOnKey(only.key(), new Complete(by, only.result(), only.nanos() / 1000)));
+        return List.of();
+      } catch (RuntimeException e) {
+        LOG.info(() -> "writing the result of " + only.key() + " failed; trying again: " + e);
+        return batch;
+      }
+    }
+    // One operation per member that owns some of the keys, carrying only those results. An
+    // owner that changes meanwhile (a migration) costs a forward, not a wrong answer.
+    Map<Member, List<Finished>> byOwner = new HashMap<>();
+    var partitions = grid.hazelcast().getPartitionService();
+    for (Finished finished : batch) {
+      byOwner.computeIfAbsent(partitions.getPartition(finished.key()).getOwner(), m -> new ArrayList<>()).add(finished);
+    }
+    List<Map.Entry<List<Finished>, CompletionStage<Map<String, Complete.Outcome>>>> calls = new ArrayList<>();
+    for (List<Finished> group : byOwner.values()) {
+      Map<String, CompleteBatch.Result> results = new HashMap<>(group.size() * 2);
+      group.forEach(f -> results.put(f.key(), new CompleteBatch.Result(f.result(), f.nanos() / 1000)));
+      calls.add(Map.entry(group, grid.tasks().submitToKeys(results.keySet(), new CompleteBatch(by, results))));
+    }
+    List<Finished> failed = new ArrayList<>();
+    for (Map.Entry<List<Finished>, CompletionStage<Map<String, Complete.Outcome>>> call : calls) {
+      try {
+        outcomes.putAll(call.getValue().toCompletableFuture().get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+      } catch (ExecutionException | TimeoutException | RuntimeException e) {
+        LOG.info(() -> "writing " + call.getKey().size() + " results failed; trying again: " + e);
+        failed.addAll(call.getKey());
+      }
+    }
+    return failed;
+  }
+}

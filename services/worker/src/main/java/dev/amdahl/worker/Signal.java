@@ -1,0 +1,24 @@
+package dev.amdahl.worker;
+
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Wakes one waiting thread when something may have changed. A signal raised while no one
+ * waits is kept until the next wait, so it cannot fall between a check and the wait.
+ */
+final class Signal {
+  private final Semaphore raised = new Semaphore(0);
+
+  void raise() {
+    if (raised.availablePermits() == 0) {
+      raised.release();
+    }
+  }
+
+  /** Waits until raised or {@code millis} have passed; clears the signal either way. */
+  void await(long millis) throws InterruptedException {
+    raised.tryAcquire(millis, TimeUnit.MILLISECONDS);
+    raised.drainPermits();
+  }
+}
