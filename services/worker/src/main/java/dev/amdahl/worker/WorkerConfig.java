@@ -9,8 +9,8 @@ import dev.amdahl.node.Role;
  *
  * @param node          the settings every node has
  * @param threads       tasks run at once ({@code AMDAHL_WORKER_THREADS}, default: cores)
- * @param maxHeld       tasks held at most at once, running or about to ({@code AMDAHL_WORKER_MAX_HELD}, default
- *                      256 × threads); only a job of short tasks gets near it (see {@link Prefetch})
+ * @param maxHeld       claimed tasks not yet run, at most ({@code AMDAHL_WORKER_MAX_HELD}, default 256 × threads);
+ *                      only a job of short tasks gets near it (see {@link Prefetch})
  * @param leaseMillis   how long a claimed task stays ours without a pulse ({@code AMDAHL_LEASE_MS})
  * @param pulseMillis   how often the worker pulses, renewing its leases ({@code AMDAHL_PULSE_MS})
  * @param drainSeconds  on SIGTERM, how long to finish held tasks before handing them back ({@code AMDAHL_DRAIN_SECONDS})
