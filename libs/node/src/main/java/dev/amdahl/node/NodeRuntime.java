@@ -281,6 +281,7 @@ public final class NodeRuntime {
       LOG.log(Level.WARNING, "leaving the cluster failed", e);
     }
     LOG.info(() -> config.id() + " left the cluster");
+    Logs.closeAtExit();
   }
 
   // ./amdahl local passes its pid: a node it started never outlives it.

@@ -441,9 +441,30 @@ final class JobManager {
   private void drop(JobRun run, String stopReason) {
     runs.remove(run.id);
     grid.tasks().removeAll(Predicates.equal("jobId", run.id));
+    if (run.doneCount < run.total) {
+      purgeQueues(run);
+    }
     node.vertx().eventBus().publish(Names.JOB_STOPPED, new JsonObject().put("jobId", run.id)
         .put("reason", stopReason == null ? "job ended" : stopReason));
     publishUpdate(run.id);
+  }
+
+  /**
+   * Takes a job's keys off the queues when it ends unfinished (cancelled, failed, past its
+   * deadline), so workers do not drain and claim thousands of keys whose tasks are gone.
+   */
+  private void purgeQueues(JobRun run) {
+    List<Set<String>> byShard = new ArrayList<>();
+    for (int s = 0; s < Names.QUEUE_SHARDS; s++) {
+      byShard.add(new HashSet<>());
+    }
+    for (int i = 0; i < run.total; i++) {
+      String key = TaskEntry.key(run.id, i);
+      byShard.get(TaskEntry.shardOf(key)).add(key);
+    }
+    for (int s = 0; s < Names.QUEUE_SHARDS; s++) {
+      grid.pending(s).removeAll(byShard.get(s));
+    }
   }
 
   private void persistProgress(JobRun run) {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -61,14 +62,21 @@ class WorkerFailuresIT {
 
   @Test
   @Order(2)
-  void aWorkerStoppedGracefullyMidJobLosesNoTask() {
+  void aWorkerStoppedGracefullyMidJobLosesNoTask() throws Exception {
     NodeProcess leaving = cluster.cluster.workers().get(0);
+    double takenBack = Metrics.sum(cluster.coordinatorHttp(), "amdahl_tasks_requeued_total", "reason=\"owner_left\"");
     String job = cluster.submit("sleep", SLEEP, null);
     awaitHolding(leaving);
 
     assertTrue(leaving.stop(Duration.ofSeconds(60)), "the worker drained and exited after SIGTERM");
 
     assertEquals(SLEPT, cluster.awaitSuccess(job).getJsonObject("result"));
+    assertEquals(takenBack, Metrics.sum(cluster.coordinatorHttp(), "amdahl_tasks_requeued_total", "reason=\"owner_left\""),
+        "a worker that drains hands its tasks back itself: none is left for the leader to take from it");
+    String log = Files.readString(leaving.log());
+    assertTrue(log.contains("drained:") && log.contains("left the cluster"),
+        "the shutdown hook's lines reach the log (the JDK's own hook must not close it first):\n"
+            + log.substring(Math.max(0, log.length() - 2000)));
   }
 
   @Test
