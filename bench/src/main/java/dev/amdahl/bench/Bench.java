@@ -93,6 +93,7 @@ final class Bench {
       result.put("idleWorkerRssMiB", idle.stream().map(JsonObject.class::cast)
           .filter(n -> n.getString("service").equals("worker"))
           .mapToDouble(n -> n.getDouble("rssMiB")).max().orElse(Double.NaN));
+      phase("warm-up", () -> warmUp(jobs, itersPerMs));
       phase("noop", () -> noop(cluster, jobs));
       phase("efficiency", () -> efficiency(jobs, itersPerMs));
       List<NodeProcess> before = workers;
@@ -133,6 +134,24 @@ final class Bench {
       best = Math.min(best, System.nanoTime() - t0);
     }
     return Math.max(1, iterations * 1_000_000L / best);
+  }
+
+  /**
+   * Runs no-op and short spin jobs for a while, unmeasured. Fresh JVMs spend seconds of CPU in
+   * their JIT compilers; on two cores that CPU comes out of the tasks. The local pools this is
+   * compared with run in this JVM, warmed by the calibration; the cluster gets its warm-up too.
+   */
+  private void warmUp(JobRunner jobs, long itersPerMs) {
+    int seconds = quick ? 30 : 90;
+    step("warming up the cluster for " + seconds + " s (no-op and spin jobs, not measured)");
+    long until = System.nanoTime() + seconds * 1_000_000_000L;
+    int rounds = 0;
+    while (System.nanoTime() < until) {
+      jobs.run(JobRunner.noop(2000));
+      jobs.run(JobRunner.spin(200, itersPerMs * 2));
+      rounds++;
+    }
+    result.put("warmUp", new JsonObject().put("seconds", seconds).put("rounds", rounds));
   }
 
   private void noop(LocalCluster cluster, JobRunner jobs) throws Exception {
@@ -240,14 +259,15 @@ final class Bench {
           return (System.nanoTime() - t0) / 1e9;
         };
         // Local runs before and after the cluster's, the faster counted: the machine's load drifts.
+        // Each side's best of two: the local pool before and after the cluster's runs.
         double before = forkJoin.seconds();
-        JobRunner.Run run = jobs.run(spec);
+        double amdahl = best(2, () -> jobs.run(spec).seconds());
         double local = Math.min(before, forkJoin.seconds());
-        double fraction = local / run.seconds();
+        double fraction = local / amdahl;
         efficiency.put(millis + "ms", Math.round(fraction * 1000) / 1000.0);
         details.add(new JsonObject().put("taskMillis", millis).put("tasks", tasks)
-            .put("localSeconds", round3(local)).put("amdahlSeconds", round3(run.seconds())));
-        log.printf("  %d ms tasks: local %.2f s, Amdahl %.2f s, efficiency %.3f%n", millis, local, run.seconds(), fraction);
+            .put("localSeconds", round3(local)).put("amdahlSeconds", round3(amdahl)));
+        log.printf("  %d ms tasks: local %.2f s, Amdahl %.2f s, efficiency %.3f%n", millis, local, amdahl, fraction);
       }
     } finally {
       pool.shutdownNow();
@@ -345,8 +365,10 @@ final class Bench {
         if (limit != null) {
           limit.limit("worker-" + n, worker.pid(), WORKER_CPU_SHARE);
         }
-        jobs.run(JobRunner.spin(4 * n, itersPerMs * taskMillis));
-        double seconds = jobs.run(JobRunner.spin(tasks, itersPerMs * taskMillis)).seconds();
+        // A new worker is cold: its JIT compiles on the same capped CPU. Warm it, then take the
+        // best of a few runs, so the curve is about scaling and not about warm-up.
+        jobs.run(JobRunner.spin(8 * n, itersPerMs * taskMillis));
+        double seconds = best(quick ? 2 : 3, () -> jobs.run(JobRunner.spin(tasks, itersPerMs * taskMillis)).seconds());
         if (n == 1) {
           single = seconds;
         }
