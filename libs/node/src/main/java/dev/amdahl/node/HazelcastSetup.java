@@ -92,7 +92,10 @@ public final class HazelcastSetup {
         // worker's requeue look through) are few: two hash indexes serve them all.
         .addIndexConfig(new IndexConfig(IndexType.HASH, "jobId"))
         .addIndexConfig(new IndexConfig(IndexType.HASH, "state")));
-    config.addMapConfig(new MapConfig(Names.JOBS).setBackupCount(1));
+    // The leader looks up jobs by state several times a second: without an index every look
+    // would parse every job record ever kept.
+    config.addMapConfig(new MapConfig(Names.JOBS).setBackupCount(1)
+        .addIndexConfig(new IndexConfig(IndexType.HASH, "state")));
     config.addMapConfig(new MapConfig(Names.ATTACHMENTS).setBackupCount(1));
     config.addMapConfig(new MapConfig(Names.NODES).setBackupCount(1));
     config.addMapConfig(new MapConfig(Names.COORDINATION).setBackupCount(1));
