@@ -444,7 +444,8 @@ check "$([ -n "$mixed" ] && echo true)" "jobs computed by workers of $V1 and $V2
 
 # ---- 5. summary ----------------------------------------------------------------------------------
 
-table() { column -t -s $'\t' -o '  ' >&2 || true; }
+# Aligned by column(1) where it is installed (util-linux/bsdextrautils), tab-separated otherwise.
+table() { if command -v column >/dev/null; then column -t -s $'\t' -o '  ' >&2 || true; else cat >&2; fi; }
 {
   printf '\nEVENTS\nevent\tat\ttook\twhat happened\n'
   while IFS=$'\t' read -r name start stop note; do
