@@ -291,6 +291,7 @@ final class JobManager {
       return;
     }
     long now = System.currentTimeMillis();
+    int requested = 0;
     for (JobRun run : runs.values()) {
       long typical = run.typicalMicros();
       if (typical < 0) {
@@ -304,11 +305,15 @@ final class JobManager {
       for (TaskEntry task : slow) {
         if (task.getReplicaOwner() == null && run.replicated.add(task.key())) {
           grid.offer(TaskEntry.REPLICA_PREFIX + task.key());
+          requested++;
           metrics.counter(MetricNames.TASKS_REPLICATED, "kind", run.kind).increment();
           LOG.info(() -> "task " + task.key() + " has run " + (now - task.getLeasedAt()) + " ms on " + task.getOwner()
               + ", typical is " + typical / 1000 + " ms: replica requested");
         }
       }
+    }
+    if (requested > 0) {
+      announceQueued();
     }
   }
 

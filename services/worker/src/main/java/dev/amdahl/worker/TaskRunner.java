@@ -62,6 +62,13 @@ import java.util.logging.Logger;
 final class TaskRunner {
   private static final Logger LOG = Logs.logger(TaskRunner.class);
   private static final long STUCK_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
+  /**
+   * How long an idle worker waits before it looks at the queues again. Whoever queues tasks
+   * says so on the event bus ({@link Names#TASKS_QUEUED}, {@link Names#TASK_REQUEUED}) and wakes
+   * it at once; this is the fallback for a word that was missed. Each look is a call to each
+   * of the 16 queues, so an idle cluster pays for every look.
+   */
+  private static final long IDLE_LOOK_MILLIS = 1000;
 
   /** Why a task attempt was stopped: the {@code reason} tag of {@link MetricNames#TASKS_CANCELLED}. */
   static final String USER = "user";
@@ -231,9 +238,9 @@ final class TaskRunner {
       grid.pending((firstShard + i) % Names.QUEUE_SHARDS).drainTo(keys, max - keys.size());
     }
     if (keys.isEmpty()) {
-      // Nothing queued: wait for the leader's word that there is, or look again in 200 ms
-      // (the word is a hint that can be missed; the queues are the truth).
-      work.await(200);
+      // Nothing queued: wait for word that there is, or look again later (the word is a
+      // hint that can be missed; the queues are the truth).
+      work.await(IDLE_LOOK_MILLIS);
     }
     return new Taken(keys, keys.isEmpty());
   }
@@ -264,6 +271,9 @@ final class TaskRunner {
       }
     }
     handBack(back);
+    if (!back.isEmpty()) {
+      announceQueued();
+    }
     return admitted;
   }
 
@@ -300,6 +310,11 @@ final class TaskRunner {
       started++;
     }
     return started;
+  }
+
+  /** Tells idle workers that there are tasks in the queues. */
+  private void announceQueued() {
+    node.vertx().eventBus().publish(Names.TASKS_QUEUED, new JsonObject());
   }
 
   // Keys taken off a queue but not claimed are still QUEUED in the grid: put them back.
@@ -411,7 +426,10 @@ final class TaskRunner {
       metrics.counter(MetricNames.TASKS_RETRIED, "kind", task.getKind()).increment();
       node.vertx().eventBus().publish(Names.TASK_RETRIED, new JsonObject().put("jobId", task.getJobId()).put("index", task.getIndex()).put("node", id).put("attempt", task.getAttempt()).put("cause", String.valueOf(cause)));
       long backoff = Math.min(5_000, 100L << Math.min(6, task.getAttempt()));
-      node.scheduler().schedule(() -> grid.offer(task.key()), backoff, TimeUnit.MILLISECONDS);
+      node.scheduler().schedule(() -> {
+        grid.offer(task.key());
+        announceQueued();
+      }, backoff, TimeUnit.MILLISECONDS);
     } else if (TaskEntry.FAILED.equals(state)) {
       node.vertx().eventBus().publish(Names.TASK_FAILED, new JsonObject()
           .put("jobId", task.getJobId()).put("index", task.getIndex()).put("error", error));
@@ -551,8 +569,10 @@ final class TaskRunner {
   void drain() {
     pulling = false;
     // Not interrupted: a claim cut short may have leased tasks on the grid that this worker
-    // never hears of, which would then wait for their leases to lapse. The puller sees
-    // pulling = false within one queue poll (200 ms) and puts back what it took unclaimed.
+    // never hears of, which would then wait for their leases to lapse. Woken instead, the
+    // puller sees pulling = false and puts back what it took unclaimed.
+    work.raise();
+    room.raise();
     if (puller != null) {
       try {
         puller.join(10_000);
