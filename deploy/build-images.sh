@@ -34,8 +34,11 @@ if stale; then
   ./mvnw -q -B -DskipTests package -pl services/grid,services/coordinator,services/worker -am >&2
 fi
 
+# What each service listens on (see deploy/Dockerfile).
+declare -A ports=([grid]="8081 5701" [coordinator]="8080 8081 5801" [worker]="8081 5801")
+
 for svc in "${services[@]}"; do
-  args=(--build-arg "AMDAHL_VERSION=$version")
+  args=(-f deploy/Dockerfile --build-arg "SERVICE=$svc" --build-arg "PORTS=${ports[$svc]}" --build-arg "AMDAHL_VERSION=$version")
   [ "$svc" = worker ] && args+=(--build-arg "AMDAHL_RESULT_FORMAT=${AMDAHL_RESULT_FORMAT:-1}")
   echo "build-images: amdahl/$svc:$version" >&2
   # Quiet unless it fails (the legacy builder warns on every build where buildx is missing).

@@ -1,5 +1,6 @@
 package dev.amdahl.node;
 
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -13,6 +14,11 @@ import java.util.function.Consumer;
  */
 public final class TaskEvents {
   private TaskEvents() {
+  }
+
+  /** Tells idle workers that tasks were put in the queues ({@link Names#TASKS_QUEUED}). */
+  public static void announceQueued(EventBus bus) {
+    bus.publish(Names.TASKS_QUEUED, new JsonObject());
   }
 
   /** One accepted result: its job, index and key, how long it ran, whether a replica won it. */

@@ -243,7 +243,7 @@ final class JobManager {
         grid.pending(s).addAll(byShard.get(s));
       }
     }
-    announceQueued();
+    TaskEvents.announceQueued(node.vertx().eventBus());
     long dispatchMillis = (System.nanoTime() - start) / 1_000_000;
     long dispatchedAt = System.currentTimeMillis();
     var updated = store.update(id, current -> current.put("dispatched", true)
@@ -313,7 +313,7 @@ final class JobManager {
       }
     }
     if (requested > 0) {
-      announceQueued();
+      TaskEvents.announceQueued(node.vertx().eventBus());
     }
   }
 
@@ -479,10 +479,6 @@ final class JobManager {
         : job.put("progress", new JsonObject().put("total", run.total).put("done", done)));
     run.persistedCount = done;
     publishUpdate(run.id);
-  }
-
-  private void announceQueued() {
-    node.vertx().eventBus().publish(Names.TASKS_QUEUED, new JsonObject());
   }
 
   private void publishUpdate(String id) {

@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -58,7 +57,6 @@ final class ResultWriter {
   private final String by;
   private final Sink sink;
   private final LinkedBlockingQueue<Finished> queue = new LinkedBlockingQueue<>();
-  private final AtomicInteger pending = new AtomicInteger();
   private final Thread thread;
   private volatile boolean open = true;
 
@@ -75,13 +73,7 @@ final class ResultWriter {
   }
 
   void offer(Finished finished) {
-    pending.incrementAndGet();
     queue.add(finished);
-  }
-
-  /** Results handed over and not yet written. */
-  int pending() {
-    return pending.get();
   }
 
   /** Writes what is queued, then stops. */
@@ -111,7 +103,6 @@ final class ResultWriter {
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "handling a batch of results failed", e);
       } finally {
-        pending.addAndGet(-batch.size());
         batch.clear();
       }
     }

@@ -272,7 +272,7 @@ final class TaskRunner {
     }
     handBack(back);
     if (!back.isEmpty()) {
-      announceQueued();
+      TaskEvents.announceQueued(node.vertx().eventBus());
     }
     return admitted;
   }
@@ -310,11 +310,6 @@ final class TaskRunner {
       started++;
     }
     return started;
-  }
-
-  /** Tells idle workers that there are tasks in the queues. */
-  private void announceQueued() {
-    node.vertx().eventBus().publish(Names.TASKS_QUEUED, new JsonObject());
   }
 
   // Keys taken off a queue but not claimed are still QUEUED in the grid: put them back.
@@ -428,7 +423,7 @@ final class TaskRunner {
       long backoff = Math.min(5_000, 100L << Math.min(6, task.getAttempt()));
       node.scheduler().schedule(() -> {
         grid.offer(task.key());
-        announceQueued();
+        TaskEvents.announceQueued(node.vertx().eventBus());
       }, backoff, TimeUnit.MILLISECONDS);
     } else if (TaskEntry.FAILED.equals(state)) {
       node.vertx().eventBus().publish(Names.TASK_FAILED, new JsonObject()

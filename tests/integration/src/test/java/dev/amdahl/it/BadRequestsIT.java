@@ -2,7 +2,7 @@ package dev.amdahl.it;
 
 import dev.amdahl.cli.ApiClient;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class BadRequestsIT {
+  @AutoClose
   private TestCluster cluster;
   private String acceptedBefore;
 
@@ -27,13 +28,6 @@ class BadRequestsIT {
   void startCluster() {
     cluster = TestCluster.start("bad-requests", 1, Map.of());
     acceptedBefore = cluster.submit("sleep", new JsonObject().put("tasks", 30).put("millis", 100), null);
-  }
-
-  @AfterAll
-  void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @ParameterizedTest(name = "{0} -> {1} on {2}")

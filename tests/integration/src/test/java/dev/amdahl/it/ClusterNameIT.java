@@ -3,7 +3,7 @@ package dev.amdahl.it;
 import dev.amdahl.cli.ApiClient;
 import dev.amdahl.cli.NodeProcess;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -23,18 +23,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ClusterNameIT {
+  @AutoClose
   private TestCluster cluster;
 
   @BeforeAll
   void startCluster() {
     cluster = TestCluster.start("cluster-name", 1, Map.of());
-  }
-
-  @AfterAll
-  void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @Test

@@ -2,7 +2,7 @@ package dev.amdahl.it;
 
 import dev.amdahl.cli.NodeProcess;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -19,18 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class CoordinatorRestartIT {
+  @AutoClose
   private TestCluster cluster;
 
   @BeforeAll
   void startCluster() {
     cluster = TestCluster.start("coordinator-restart", 2, Map.of());
-  }
-
-  @AfterAll
-  void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @Test

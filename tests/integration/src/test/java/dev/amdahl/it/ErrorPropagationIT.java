@@ -4,7 +4,7 @@ import dev.amdahl.cli.AmdahlCli;
 import dev.amdahl.cli.ApiClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -35,18 +35,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class ErrorPropagationIT {
+  @AutoClose
   private TestCluster cluster;
 
   @BeforeAll
   void startCluster() {
     cluster = TestCluster.start("errors", 2, Map.of("AMDAHL_SUBMIT_BURST", "30", "AMDAHL_SUBMIT_RATE", "2"));
-  }
-
-  @AfterAll
-  void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @Test

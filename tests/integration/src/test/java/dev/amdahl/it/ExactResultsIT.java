@@ -5,7 +5,7 @@ import dev.amdahl.jobs.JobResult;
 import dev.amdahl.jobs.JobSpec;
 import dev.amdahl.jobs.SingleProcess;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -36,18 +36,12 @@ class ExactResultsIT {
   private static final JsonObject MANDELBROT = new JsonObject().put("width", 320).put("height", 240)
       .put("maxIterations", 300).put("centerX", -0.7).put("centerY", 0.1).put("scale", 2.5);
 
+  @AutoClose
   private TestCluster cluster;
 
   @BeforeAll
   void startCluster() {
     cluster = TestCluster.start("exact", 1, Map.of());
-  }
-
-  @AfterAll
-  void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @Test

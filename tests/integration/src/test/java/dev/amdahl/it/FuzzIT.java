@@ -2,7 +2,7 @@ package dev.amdahl.it;
 
 import dev.amdahl.cli.ApiClient;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -51,19 +51,13 @@ class FuzzIT {
       "/api/jobs/" + "a".repeat(300), "/api/jobs/x/result", "/api/cluster/x", "/api/", "/api", "/nope", "/%ff", "/api/jobs?x=1"};
   private static final String[] METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"};
 
+  @AutoClose
   private TestCluster cluster;
 
   @BeforeAll
   void startCluster() {
     // No worker until the end: jobs the fuzzer happens to get accepted only queue up.
     cluster = TestCluster.start("fuzz", 0, Map.of("AMDAHL_SUBMIT_BURST", "1000000", "AMDAHL_SUBMIT_RATE", "100000"));
-  }
-
-  @AfterAll
-  void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @Test

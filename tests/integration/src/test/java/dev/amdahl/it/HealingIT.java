@@ -3,7 +3,7 @@ package dev.amdahl.it;
 import dev.amdahl.cli.ApiClient;
 import dev.amdahl.cli.NodeProcess;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class HealingIT {
+  @AutoClose
   private TestCluster cluster;
   private NodeProcess worker;
 
@@ -32,13 +33,6 @@ class HealingIT {
     cluster = TestCluster.start("healing", 0, Map.of());
     worker = cluster.cluster.startWorker(Map.of("AMDAHL_WORKER_THREADS", "1", "AMDAHL_WORKER_MAX_HELD", "1"));
     worker.awaitReady(Duration.ofSeconds(180));
-  }
-
-  @AfterAll
-  void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @Test

@@ -2,7 +2,7 @@ package dev.amdahl.it;
 
 import dev.amdahl.cli.ApiClient;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -34,18 +34,12 @@ class LoadIT {
   private static final int CLIENTS = 12;
   private static final long RUN_MILLIS = 20_000;
 
+  @AutoClose
   private TestCluster cluster;
 
   @BeforeAll
   void startCluster() {
     cluster = TestCluster.start("load", 2, Map.of("AMDAHL_SUBMIT_BURST", "20", "AMDAHL_SUBMIT_RATE", "10"));
-  }
-
-  @AfterAll
-  void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @Test

@@ -2,7 +2,7 @@ package dev.amdahl.it;
 
 import dev.amdahl.cli.NodeProcess;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -27,6 +27,7 @@ class ReplicasIT {
   private static final int SLOWDOWN = 20;
   private static final int TASK_MILLIS = 400;
 
+  @AutoClose
   private TestCluster cluster;
   private NodeProcess slow;
 
@@ -37,13 +38,6 @@ class ReplicasIT {
     List<NodeProcess> fast = List.of(cluster.cluster.startWorker(Map.of()), cluster.cluster.startWorker(Map.of()));
     slow.awaitReady(Duration.ofSeconds(180));
     fast.forEach(worker -> worker.awaitReady(Duration.ofSeconds(180)));
-  }
-
-  @AfterAll
-  void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @Test

@@ -2,7 +2,7 @@ package dev.amdahl.it;
 
 import dev.amdahl.cli.NodeProcess;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -31,18 +31,12 @@ class WorkerFailuresIT {
   private static final JsonObject SLEEP = new JsonObject().put("tasks", 40).put("millis", 300);
   private static final JsonObject SLEPT = new JsonObject().put("sleeps", 40L).put("millis", 12_000L);
 
+  @AutoClose
   private TestCluster cluster;
 
   @BeforeAll
   void startCluster() {
     cluster = TestCluster.start("worker-failures", 1, Map.of());
-  }
-
-  @AfterAll
-  void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @Test
