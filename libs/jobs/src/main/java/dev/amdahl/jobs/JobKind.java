@@ -65,6 +65,33 @@ public interface JobKind<R> {
     return codec().encode(execute(params, task, cancellation));
   }
 
+  /**
+   * Runs several tasks one after another and encodes the merge of their partials: one
+   * partial for the group, which {@link #merge} being associative makes as good as theirs.
+   */
+  default byte[] executeAllEncoded(JsonObject params, List<JsonObject> tasks, Cancellation cancellation)
+      throws InterruptedException {
+    R merged = null;
+    for (JsonObject task : tasks) {
+      R partial = execute(params, task, cancellation);
+      merged = merged == null ? partial : merge(merged, partial);
+    }
+    if (merged == null) {
+      throw new IllegalArgumentException("a group has at least one task");
+    }
+    return codec().encode(merged);
+  }
+
+  /**
+   * Whether the cluster may keep consecutive tasks of a big job with these (validated) params
+   * together, as one grid entry run and retried as a whole, with one merged partial (see the
+   * README's "Tasks and grid entries"). A kind whose partials are shown one by one as they
+   * land, or whose tasks fail one by one on purpose, says no.
+   */
+  default boolean groupsTasks(JsonObject params) {
+    return true;
+  }
+
   /** Decodes and merges every task's partial result, then finishes the job. */
   default JobResult finishEncoded(JsonObject params, Iterable<byte[]> partials) {
     R merged = null;

@@ -21,9 +21,12 @@ public final class TaskEvents {
     bus.publish(Names.TASKS_QUEUED, new JsonObject());
   }
 
-  /** One accepted result: its job, index and key, how long it ran, whether a replica won it. */
-  public static JsonObject done(String jobId, int index, String key, long micros, boolean replica) {
-    return new JsonObject().put("jobId", jobId).put("index", index).put("key", key)
+  /**
+   * One accepted result: its job, first task index, task count (an entry may hold a group of
+   * tasks; absent means 1) and key, how long it ran, whether a replica won it.
+   */
+  public static JsonObject done(String jobId, int index, int count, String key, long micros, boolean replica) {
+    return new JsonObject().put("jobId", jobId).put("index", index).put("count", count).put("key", key)
         .put("micros", micros).put("replica", replica);
   }
 

@@ -201,8 +201,10 @@ final class JobManager {
     JobKind<?> kind = JobKinds.get(queued.getString("kind"));
     List<JsonObject> inputs = kind.split(queued.getJsonObject("params"), queued.getInteger("tasks"));
     long splitMillis = (System.nanoTime() - splitStart) / 1_000_000;
+    int perEntry = TaskGroups.perEntry(kind, queued.getJsonObject("params"), inputs.size());
     var running = store.update(id, job -> JobState.valueOf(job.getString("state")) != JobState.QUEUED ? null
         : job.put("state", JobState.RUNNING.name()).put("startedAt", Instant.now().toString())
+            .put(TaskGroups.FIELD, perEntry)
             .put("progress", new JsonObject().put("total", inputs.size()).put("done", 0))
             .put("timeline", job.getJsonObject("timeline", new JsonObject()).put("splitMillis", splitMillis)));
     if (running.isEmpty() || !JobState.RUNNING.name().equals(running.get().getString("state"))) {
@@ -211,21 +213,26 @@ final class JobManager {
     dispatch(running.get(), inputs, true);
   }
 
-  /** Writes the tasks to the grid and their keys to the queues; on a resume, only the missing ones. */
+  /**
+   * Writes the tasks to the grid, grouped into entries ({@link TaskGroups}), and the entries'
+   * keys to the queues; on a resume, only the missing ones.
+   */
   private void dispatch(JsonObject job, List<JsonObject> inputs, boolean fresh) {
     String id = job.getString("id");
     long start = System.nanoTime();
     String params = job.getJsonObject("params").encode();
     long taskTimeoutMillis = job.getInteger("taskTimeoutSeconds", 0) * 1000L;
+    int perEntry = job.getInteger(TaskGroups.FIELD, 1);
     IMap<String, TaskEntry> tasks = grid.tasks();
     List<List<String>> byShard = new ArrayList<>();
     for (int s = 0; s < Names.QUEUE_SHARDS; s++) {
       byShard.add(new ArrayList<>());
     }
     Map<String, TaskEntry> chunk = new HashMap<>();
-    for (int i = 0; i < inputs.size(); i++) {
-      TaskEntry entry = TaskEntry.queued(id, i, job.getString("kind"), params, inputs.get(i).encode(),
-          job.getInteger("maxAttempts", config.maxAttempts()), taskTimeoutMillis);
+    for (int i = 0; i < inputs.size(); i += perEntry) {
+      int count = Math.min(perEntry, inputs.size() - i);
+      TaskEntry entry = TaskEntry.queued(id, i, count, job.getString("kind"), params, TaskGroups.input(inputs, i, count),
+          job.getInteger("maxAttempts", config.maxAttempts()), taskTimeoutMillis * count);
       if (fresh) {
         chunk.put(entry.key(), entry);
         if (chunk.size() == CHUNK) {
@@ -251,7 +258,8 @@ final class JobManager {
             .put("dispatchMillis", dispatchMillis).put("dispatchedAt", dispatchedAt)));
     updated.ifPresent(current -> runs.putIfAbsent(id, new JobRun(current)));
     publishUpdate(id);
-    LOG.info(() -> "job " + id + " (" + job.getString("kind") + ") running: " + inputs.size() + " tasks");
+    LOG.info(() -> "job " + id + " (" + job.getString("kind") + ") running: " + inputs.size() + " tasks"
+        + (perEntry == 1 ? "" : " in grid entries of " + perEntry));
   }
 
   /** A coordinator that takes over picks up a running job from the grid. */
@@ -271,7 +279,7 @@ final class JobManager {
 
   private void taskDone(JsonObject event) {
     JobRun run = runs.get(event.getString("jobId"));
-    if (run == null || !run.markDone(event.getInteger("index"))) {
+    if (run == null || !run.markDone(event.getInteger("index"), event.getInteger("count", 1))) {
       return;
     }
     run.recordDuration(event.getLong("micros", 0L));
@@ -334,9 +342,9 @@ final class JobManager {
       return;
     }
     Predicate<String, TaskEntry> ofJob = Predicates.equal("jobId", run.id);
-    Collection<Integer> doneIndexes = grid.tasks().project(Projections.singleAttribute("index"),
+    Collection<Object[]> doneEntries = grid.tasks().project(Projections.multiAttribute("index", "count"),
         Predicates.and(ofJob, Predicates.equal("state", TaskEntry.DONE)));
-    doneIndexes.forEach(run::markDone);
+    doneEntries.forEach(entry -> run.markDone((Integer) entry[0], (Integer) entry[1]));
     Collection<TaskEntry> failed = grid.tasks().values(Predicates.and(ofJob, Predicates.equal("state", TaskEntry.FAILED)));
     if (!failed.isEmpty()) {
       fail(run, failed.iterator().next());
@@ -354,14 +362,12 @@ final class JobManager {
     long executionMicros = 0;
     long firstLeasedAt = Long.MAX_VALUE;
     int replicasWon = 0;
-    for (int from = 0; from < run.total; from += CHUNK) {
-      Set<String> keys = new HashSet<>();
-      for (int i = from; i < Math.min(run.total, from + CHUNK); i++) {
-        keys.add(TaskEntry.key(run.id, i));
-      }
-      Map<String, TaskEntry> entries = grid.tasks().getAll(keys);
-      for (int i = from; i < Math.min(run.total, from + CHUNK); i++) {
-        TaskEntry entry = entries.get(TaskEntry.key(run.id, i));
+    List<String> keys = run.entryKeys();
+    for (int from = 0; from < keys.size(); from += CHUNK) {
+      List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
+      Map<String, TaskEntry> entries = grid.tasks().getAll(new HashSet<>(chunk));
+      for (String key : chunk) {
+        TaskEntry entry = entries.get(key);
         if (entry == null || !TaskEntry.DONE.equals(entry.getState())) {
           missing.add(entry);
         } else {
@@ -376,7 +382,7 @@ final class JobManager {
       }
     }
     if (!missing.isEmpty()) {
-      LOG.warning(() -> "job " + run.id + " looked complete but " + missing.size() + " tasks have no result; re-reading the grid");
+      LOG.warning(() -> "job " + run.id + " looked complete but " + missing.size() + " grid entries have no result; re-reading the grid");
       run.forgetDone();
       reconcile(run);
       return;
@@ -413,7 +419,7 @@ final class JobManager {
   private void fail(JobRun run, TaskEntry failed) {
     JsonArray attempts = failed.getErrors() == null ? new JsonArray() : new JsonArray(failed.getErrors());
     JsonObject error = new JsonObject()
-        .put("message", "task " + failed.key() + " failed on all " + failed.getAttempt() + " attempts")
+        .put("message", failed.describe() + " failed on all " + failed.getAttempt() + " attempts")
         .put("jobId", run.id)
         .put("taskId", failed.key())
         .put("attempts", attempts);
@@ -464,8 +470,7 @@ final class JobManager {
     for (int s = 0; s < Names.QUEUE_SHARDS; s++) {
       byShard.add(new HashSet<>());
     }
-    for (int i = 0; i < run.total; i++) {
-      String key = TaskEntry.key(run.id, i);
+    for (String key : run.entryKeys()) {
       byShard.get(TaskEntry.shardOf(key)).add(key);
     }
     for (int s = 0; s < Names.QUEUE_SHARDS; s++) {

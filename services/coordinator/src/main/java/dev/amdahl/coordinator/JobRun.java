@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -18,6 +19,8 @@ final class JobRun {
   final String kind;
   final JsonObject params;
   final int total;
+  /** How many consecutive tasks each grid entry holds (the last may hold fewer); see {@link TaskGroups}. */
+  final int perEntry;
   final long startedNanos = System.nanoTime();
   /** When the job is cancelled for its deadline (epoch millis), or 0 for never. */
   final long deadlineAt;
@@ -34,20 +37,30 @@ final class JobRun {
     this.kind = job.getString("kind");
     this.params = job.getJsonObject("params");
     this.total = job.getInteger("tasks");
+    this.perEntry = job.getInteger(TaskGroups.FIELD, 1);
     this.done = new BitSet(total);
     Integer deadlineSeconds = job.getInteger("deadlineSeconds");
     this.deadlineAt = deadlineSeconds == null ? 0
         : Instant.parse(job.getString("submittedAt")).toEpochMilli() + deadlineSeconds * 1000L;
   }
 
-  /** Marks a task done; false if it already was. */
-  boolean markDone(int index) {
-    if (index < 0 || index >= total || done.get(index)) {
+  /** Marks {@code count} tasks from {@code index} on done; false if they already were. */
+  boolean markDone(int index, int count) {
+    if (index < 0 || count < 1 || index + count > total) {
       return false;
     }
-    done.set(index);
-    doneCount++;
+    int already = done.get(index, index + count).cardinality();
+    if (already == count) {
+      return false;
+    }
+    done.set(index, index + count);
+    doneCount += count - already;
     return true;
+  }
+
+  /** The map keys of the job's grid entries, in task order. */
+  List<String> entryKeys() {
+    return TaskGroups.keys(id, total, perEntry);
   }
 
   void recordDuration(long taskMicros) {

@@ -158,10 +158,10 @@ final class LiveEvents extends VerticleBase {
   private void taskDone(JsonObject done) {
     String jobId = done.getString("jobId");
     String nodeId = done.getString("node");
-    throughput.record(nodeId, done.getString("version"));
+    throughput.record(nodeId, done.getString("version"), done.getInteger("count", 1));
     if (done.getBoolean("replica", false)) {
       addLog(new JsonObject().put("type", "replica").put("job", jobId).put("node", nodeId)
-          .put("text", "a replica of straggling task " + jobId + "/" + done.getInteger("index") + " won on " + nodeId));
+          .put("text", "a replica of straggling task " + done.getString("key", jobId + "/" + done.getInteger("index")) + " won on " + nodeId));
     }
     JobSeen seen = jobs.get(jobId);
     if (seen == null) {

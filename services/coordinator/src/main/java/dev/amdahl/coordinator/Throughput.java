@@ -30,8 +30,13 @@ final class Throughput {
 
   /** One task finished on {@code node}, which runs {@code version}. */
   void record(String node, String version) {
-    byVersion.merge(version == null ? "?" : version, 1, Integer::sum);
-    byNode.merge(node == null ? "?" : node, 1, Integer::sum);
+    record(node, version, 1);
+  }
+
+  /** {@code tasks} tasks done at once (a grid entry may hold a group of them). */
+  void record(String node, String version, int tasks) {
+    byVersion.merge(version == null ? "?" : version, tasks, Integer::sum);
+    byNode.merge(node == null ? "?" : node, tasks, Integer::sum);
   }
 
   /**

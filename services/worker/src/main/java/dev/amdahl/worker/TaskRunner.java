@@ -305,7 +305,7 @@ final class TaskRunner {
       }
       HeldTask entry = new HeldTask(task, replica);
       held.put(task.key(), entry);
-      metrics.counter(MetricNames.TASKS_CLAIMED, "kind", task.getKind()).increment();
+      metrics.counter(MetricNames.TASKS_CLAIMED, "kind", task.getKind()).increment(task.getCount());
       executors.execute(() -> run(entry));
       started++;
     }
@@ -330,13 +330,14 @@ final class TaskRunner {
     boolean handedOver = false;
     try {
       renew(entry);
-      JobKind<?> kind = JobKinds.get(task.getKind());
-      byte[] result = resultFormat.write(kind.executeEncoded(new JsonObject(task.getParams()), new JsonObject(task.getInput()), entry));
+      byte[] result = resultFormat.write(execute(task, entry));
       slowDown(entry);
       long nanos = entry.elapsedNanos();
-      durations.computeIfAbsent(task.getKind(), k -> Timer.builder(MetricNames.TASK_DURATION).tag("kind", k)
-          .publishPercentileHistogram().description("How long one task took to execute").register(metrics))
-          .record(nanos, TimeUnit.NANOSECONDS);
+      Timer timer = durations.computeIfAbsent(task.getKind(), k -> Timer.builder(MetricNames.TASK_DURATION).tag("kind", k)
+          .publishPercentileHistogram().description("How long one task took to execute").register(metrics));
+      for (int i = 0; i < task.getCount(); i++) {
+        timer.record(nanos / task.getCount(), TimeUnit.NANOSECONDS);
+      }
       prefetch.ran(task.getJobId(), nanos / 1000);
       writer.offer(new ResultWriter.Finished(entry, result, nanos));
       handedOver = true;
@@ -355,13 +356,28 @@ final class TaskRunner {
       if (entry.abandoned) {
         resizePool(-1);
         stuck.decrementAndGet();
-        LOG.info(() -> "the stuck task " + task.key() + " finally returned; its thread is retired");
+        LOG.info(() -> "the stuck " + task.describe() + " finally returned; its thread is retired");
       }
       if (!handedOver) {
         release(entry);
       }
       room.raise();
     }
+  }
+
+  /** Runs the entry's task, or its group of tasks one after another, and encodes the (merged) partial. */
+  private static byte[] execute(TaskEntry task, HeldTask entry) throws InterruptedException {
+    JobKind<?> kind = JobKinds.get(task.getKind());
+    JsonObject params = new JsonObject(task.getParams());
+    if (task.getCount() == 1) {
+      return kind.executeEncoded(params, new JsonObject(task.getInput()), entry);
+    }
+    JsonArray inputs = new JsonArray(task.getInput());
+    List<JsonObject> group = new ArrayList<>(inputs.size());
+    for (int i = 0; i < inputs.size(); i++) {
+      group.add(inputs.getJsonObject(i));
+    }
+    return kind.executeAllEncoded(params, group, entry);
   }
 
   /** The grid's verdict on a batch of results: count them, tell the coordinator in one event, let the tasks go. */
@@ -372,10 +388,11 @@ final class TaskRunner {
       Complete.Outcome outcome = outcomes.getOrDefault(finished.key(), Complete.Outcome.GONE);
       record(task, outcome.name().toLowerCase(Locale.ROOT));
       if (outcome == Complete.Outcome.ACCEPTED) {
-        completed.incrementAndGet();
-        accepted.add(TaskEvents.done(task.getJobId(), task.getIndex(), task.key(), finished.nanos() / 1000, finished.entry().replica));
+        completed.addAndGet(task.getCount());
+        accepted.add(TaskEvents.done(task.getJobId(), task.getIndex(), task.getCount(), task.key(),
+            finished.nanos() / 1000, finished.entry().replica));
       } else {
-        discarded.incrementAndGet();
+        discarded.addAndGet(task.getCount());
         wasted.increment(finished.nanos() / 1e9);
       }
       release(finished.entry());
@@ -390,7 +407,7 @@ final class TaskRunner {
     String reason = entry.stopReason == null ? JOB_ENDED : entry.stopReason;
     metrics.counter(MetricNames.TASKS_CANCELLED, "reason", reason).increment();
     if (reason.equals(TIMEOUT) && !entry.abandoned) {
-      fail(entry, new TimeoutException("task " + entry.task.key() + " ran past its timeout of "
+      fail(entry, new TimeoutException(entry.task.describe() + " ran past its timeout of "
           + entry.task.getTaskTimeoutMillis() + " ms and was stopped"));
     } else if (reason.equals(SUPERSEDED)) {
       wasted.increment(entry.elapsedNanos() / 1e9);
@@ -415,11 +432,11 @@ final class TaskRunner {
     failedAttempts.incrementAndGet();
     record(task, "failed");
     JsonObject error = describeFailure(task, cause);
-    LOG.log(Level.WARNING, "task " + task.key() + " attempt " + task.getAttempt() + " failed: " + error.encode());
+    LOG.log(Level.WARNING, task.describe() + " attempt " + task.getAttempt() + " failed: " + error.encode());
     String state = grid.tasks().executeOnKey(task.key(), new Fail(id, error.encode()));
     if (TaskEntry.QUEUED.equals(state)) {
       metrics.counter(MetricNames.TASKS_RETRIED, "kind", task.getKind()).increment();
-      node.vertx().eventBus().publish(Names.TASK_RETRIED, new JsonObject().put("jobId", task.getJobId()).put("index", task.getIndex()).put("node", id).put("attempt", task.getAttempt()).put("cause", String.valueOf(cause)));
+      node.vertx().eventBus().publish(Names.TASK_RETRIED, new JsonObject().put("jobId", task.getJobId()).put("index", task.getIndex()).put("count", task.getCount()).put("node", id).put("attempt", task.getAttempt()).put("cause", String.valueOf(cause)));
       long backoff = Math.min(5_000, 100L << Math.min(6, task.getAttempt()));
       node.scheduler().schedule(() -> {
         grid.offer(task.key());
@@ -427,7 +444,7 @@ final class TaskRunner {
       }, backoff, TimeUnit.MILLISECONDS);
     } else if (TaskEntry.FAILED.equals(state)) {
       node.vertx().eventBus().publish(Names.TASK_FAILED, new JsonObject()
-          .put("jobId", task.getJobId()).put("index", task.getIndex()).put("error", error));
+          .put("jobId", task.getJobId()).put("index", task.getIndex()).put("count", task.getCount()).put("error", error));
     }
   }
 
@@ -447,7 +464,7 @@ final class TaskRunner {
   }
 
   private void record(TaskEntry task, String outcome) {
-    metrics.counter(MetricNames.TASKS_COMPLETED, "kind", task.getKind(), "outcome", outcome).increment();
+    metrics.counter(MetricNames.TASKS_COMPLETED, "kind", task.getKind(), "outcome", outcome).increment(task.getCount());
   }
 
   private void release(HeldTask entry) {
@@ -528,10 +545,10 @@ final class TaskRunner {
     stuck.incrementAndGet();
     resizePool(+1);
     metrics.counter(MetricNames.EXECUTORS_REPLACED).increment();
-    LOG.warning(() -> "task " + entry.task.key() + " ignored being stopped (" + entry.stopReason
+    LOG.warning(() -> entry.task.describe() + " ignored being stopped (" + entry.stopReason
         + ") for 2 s: its thread is replaced; " + stuck.get() + " stuck");
     if (TIMEOUT.equals(entry.stopReason)) {
-      fail(entry, new TimeoutException("task " + entry.task.key() + " ran past its timeout of "
+      fail(entry, new TimeoutException(entry.task.describe() + " ran past its timeout of "
           + entry.task.getTaskTimeoutMillis() + " ms and ignored being stopped"));
     }
     release(entry);

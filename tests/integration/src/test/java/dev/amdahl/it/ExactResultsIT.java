@@ -66,6 +66,32 @@ class ExactResultsIT {
     assertTrue(workersThatHelped >= 2, "tasks were spread over several workers: " + before + " -> " + after);
   }
 
+  @Test
+  @Order(3)
+  void groupsTheTasksOfBigJobsIntoFewerGridEntriesAndStaysExact() {
+    long completedBefore = completedByWorker().values().stream().mapToLong(Long::longValue).sum();
+    String primes = cluster.submit("primes", new JsonObject().put("from", 1).put("to", 100_000_000), 3000);
+    String pi = cluster.submit("pi", PI, 1000);
+    String mandelbrot = cluster.submit("mandelbrot", MANDELBROT, 300);
+
+    JsonObject primesJob = cluster.awaitSuccess(primes);
+    assertEquals(5_761_455L, primesJob.getJsonObject("result").getLong("count"));
+    assertEquals(12, primesJob.getInteger("tasksPerEntry"), "3000 tasks in 250 entries of 12: " + primesJob.encode());
+    assertEquals(new JsonObject().put("total", 3000).put("done", 3000), primesJob.getJsonObject("progress"));
+
+    JsonObject piJob = cluster.awaitSuccess(pi);
+    assertEquals(4, piJob.getInteger("tasksPerEntry"));
+    JobResult piReference = SingleProcess.run(JobSpec.parse(new JsonObject().put("kind", "pi").put("params", PI).put("tasks", 1000)));
+    assertEquals(piReference.summary(), piJob.getJsonObject("result"), "grouped partials merge to the single-process answer");
+
+    JsonObject mandelbrotJob = cluster.awaitSuccess(mandelbrot);
+    assertEquals(1, mandelbrotJob.getInteger("tasksPerEntry"), "tiles stay one per entry: the dashboard draws each as it lands");
+
+    // The workers count tasks, not entries: 4300 accepted (their registry entries follow within a pulse).
+    Await.until("the workers to report 4300 more completed tasks", Duration.ofSeconds(30),
+        () -> completedByWorker().values().stream().mapToLong(Long::longValue).sum() - completedBefore == 4300);
+  }
+
   private void runEveryKind() {
     String primes = cluster.submit("primes", new JsonObject().put("from", 1).put("to", 100_000_000), 40);
     String pi = cluster.submit("pi", PI, 16);

@@ -159,6 +159,12 @@ public final class MandelbrotKind implements JobKind<MandelbrotKind.Tiles> {
     return p.normalized();
   }
 
+  /** One entry per tile: the dashboard draws each tile as it lands. */
+  @Override
+  public boolean groupsTasks(JsonObject params) {
+    return false;
+  }
+
   @Override
   public int defaultTasks(JsonObject params) {
     return Math.min(DEFAULT_TASKS, maxTasks(params));

@@ -50,6 +50,16 @@ public final class SleepKind implements JobKind<SleepKind.Slept> {
     return p.normalized();
   }
 
+  /**
+   * A job that fails, or hangs, task by task on purpose keeps one task per grid entry: a
+   * group would fail as a whole (with {@code failRate} far more often than one task) and
+   * its error would name the group, not the task.
+   */
+  @Override
+  public boolean groupsTasks(JsonObject params) {
+    return params.getDouble("failRate", 0.0) == 0.0 && params.getInteger("failTask", -1) < 0 && params.getInteger("hangTask", -1) < 0;
+  }
+
   @Override
   public int defaultTasks(JsonObject params) {
     return params.getInteger("tasks");

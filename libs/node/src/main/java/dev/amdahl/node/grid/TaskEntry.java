@@ -9,6 +9,10 @@ import java.io.IOException;
 /**
  * One task's whole state in the grid: what to run, who holds its lease, and its result.
  *
+ * <p>An entry holds one task, or a group of consecutive tasks of a big job ({@link #getCount()}
+ * from {@link #getIndex()} on) that are leased, run and completed together, with one merged
+ * result: the grid's per-entry costs are then paid once per group.
+ *
  * <p>Changed only by entry processors, which run on the member owning the entry's
  * partition, so every change is atomic and timed by one clock. The serialized form starts
  * with a format number and a newer version may append fields, so old and new nodes share
@@ -24,7 +28,7 @@ public final class TaskEntry implements IdentifiedDataSerializable {
   /** Failed on every attempt; fails its job. */
   public static final String FAILED = "FAILED";
 
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
 
   private String jobId;
   private int index;
@@ -46,6 +50,8 @@ public final class TaskEntry implements IdentifiedDataSerializable {
   private long leasedAt;
   private String replicaOwner;
   private long replicaLeaseExpiry;
+  /** Format 2: how many consecutive tasks the entry holds; 1 in format 1. */
+  private int count = 1;
 
   public TaskEntry() {
   }
@@ -53,9 +59,20 @@ public final class TaskEntry implements IdentifiedDataSerializable {
   /** A new task, queued now. */
   public static TaskEntry queued(String jobId, int index, String kind, String params, String input, int maxAttempts,
                                  long taskTimeoutMillis) {
+    return queued(jobId, index, 1, kind, params, input, maxAttempts, taskTimeoutMillis);
+  }
+
+  /**
+   * A new entry of {@code count} consecutive tasks from {@code index} on, queued now.
+   *
+   * @param input the task's input (a JSON object), or for a group a JSON array of the tasks' inputs
+   */
+  public static TaskEntry queued(String jobId, int index, int count, String kind, String params, String input,
+                                 int maxAttempts, long taskTimeoutMillis) {
     TaskEntry entry = new TaskEntry();
     entry.jobId = jobId;
     entry.index = index;
+    entry.count = count;
     entry.kind = kind;
     entry.params = params;
     entry.input = input;
@@ -74,6 +91,11 @@ public final class TaskEntry implements IdentifiedDataSerializable {
 
   public String key() {
     return key(jobId, index);
+  }
+
+  /** "task job/7", or "tasks job/8-15" for a group: for messages. */
+  public String describe() {
+    return count == 1 ? "task " + key() : "tasks " + key() + "-" + (index + count - 1);
   }
 
   /** The job of the task with map key {@code key}. */
@@ -118,6 +140,7 @@ public final class TaskEntry implements IdentifiedDataSerializable {
     c.leasedAt = leasedAt;
     c.replicaOwner = replicaOwner;
     c.replicaLeaseExpiry = replicaLeaseExpiry;
+    c.count = count;
     return c;
   }
 
@@ -190,8 +213,14 @@ public final class TaskEntry implements IdentifiedDataSerializable {
     return jobId;
   }
 
+  /** The entry's first task. */
   public int getIndex() {
     return index;
+  }
+
+  /** How many consecutive tasks the entry holds, from {@link #getIndex()} on. */
+  public int getCount() {
+    return count;
   }
 
   public String getKind() {
@@ -303,11 +332,12 @@ public final class TaskEntry implements IdentifiedDataSerializable {
     out.writeLong(leasedAt);
     out.writeString(replicaOwner);
     out.writeLong(replicaLeaseExpiry);
+    out.writeInt(count);
   }
 
   @Override
   public void readData(ObjectDataInput in) throws IOException {
-    in.readInt(); // format: version 1 fields come first in every later format
+    int format = in.readInt(); // version 1 fields come first in every later format
     jobId = in.readString();
     index = in.readInt();
     kind = in.readString();
@@ -328,5 +358,6 @@ public final class TaskEntry implements IdentifiedDataSerializable {
     leasedAt = in.readLong();
     replicaOwner = in.readString();
     replicaLeaseExpiry = in.readLong();
+    count = format >= 2 ? in.readInt() : 1;
   }
 }
