@@ -74,7 +74,12 @@ public final class ApiClient {
   }
 
   public JsonObject job(String id) {
-    Response response = get("/api/jobs/" + id);
+    return job(id, 0);
+  }
+
+  /** The job once it has ended, or as it is after {@code waitSeconds} (the coordinator holds the request). */
+  public JsonObject job(String id, int waitSeconds) {
+    Response response = get("/api/jobs/" + id + (waitSeconds > 0 ? "?waitSeconds=" + waitSeconds : ""));
     if (response.status() != 200) {
       throw new ApiException(response.status(), response.text());
     }

@@ -52,8 +52,8 @@ final class Submit {
     JsonObject job = api.job(id);
     while (!FINAL.contains(job.getString("state"))) {
       progress(job, start);
-      sleep(250);
-      job = api.job(id);
+      // The coordinator answers as soon as the job ends, or after a second with its progress.
+      job = api.job(id, 1);
     }
     progress(job, start);
     err.println();
@@ -88,15 +88,6 @@ final class Submit {
       return response.json();
     } catch (RuntimeException e) {
       return new JsonObject();
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted");
     }
   }
 }

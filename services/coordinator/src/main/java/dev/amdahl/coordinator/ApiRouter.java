@@ -19,6 +19,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -28,6 +30,8 @@ import java.util.regex.Pattern;
 final class ApiRouter {
   private static final Logger LOG = Logs.logger(ApiRouter.class);
   private static final Pattern JOB_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+  /** The longest a {@code GET /api/jobs/:id?waitSeconds=N} is held. */
+  static final int MAX_WAIT_SECONDS = 60;
 
   private final NodeRuntime node;
   private final JobStore store;
@@ -36,6 +40,7 @@ final class ApiRouter {
   private final ClusterView cluster;
   private final SubmitRateLimiter limiter;
   private final Tokens tokens;
+  private final JobWaits waits;
 
   ApiRouter(NodeRuntime node, JobStore store, JobManager manager, CoordinatorConfig config, Tokens tokens) {
     this.tokens = tokens;
@@ -45,6 +50,7 @@ final class ApiRouter {
     this.config = config;
     this.cluster = new ClusterView(node.grid());
     this.limiter = new SubmitRateLimiter(config.submitRate(), config.submitBurst());
+    this.waits = new JobWaits(node.vertx().eventBus());
   }
 
   Router router() {
@@ -150,6 +156,19 @@ final class ApiRouter {
     if (id == null) {
       return;
     }
+    String wait = ctx.request().getParam("waitSeconds");
+    if (wait != null) {
+      int seconds = waitSeconds(wait);
+      if (seconds < 0) {
+        ApiError.send(ctx, 400, new JsonObject().put("error", "waitSeconds must be a whole number from 0 to " + MAX_WAIT_SECONDS)
+            .put("field", "waitSeconds").put("rule", "integer, 0 to " + MAX_WAIT_SECONDS));
+        return;
+      }
+      if (seconds > 0) {
+        hold(ctx, id, seconds);
+        return;
+      }
+    }
     blocking(ctx, () -> store.get(id)).onSuccess(job -> {
       if (job.isEmpty()) {
         ApiError.send(ctx, 404, "no job with id " + id);
@@ -157,6 +176,44 @@ final class ApiRouter {
         ctx.json(view(job.get()));
       }
     });
+  }
+
+  private static int waitSeconds(String value) {
+    try {
+      int seconds = Integer.parseInt(value);
+      return seconds <= MAX_WAIT_SECONDS ? seconds : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Answers with the job once it has ended, or as it is after {@code seconds}: one request
+   * instead of a client polling. Watching starts before the first look, so an end between
+   * the two is not missed.
+   */
+  private void hold(RoutingContext ctx, String id, int seconds) {
+    AtomicBoolean answered = new AtomicBoolean();
+    long[] timer = new long[1];
+    Runnable[] unwatch = new Runnable[1];
+    Consumer<Boolean> look = last -> node.vertx().executeBlocking(() -> store.get(id), false).onComplete(read -> {
+      boolean ended = read.succeeded() && read.result().map(job -> JobState.valueOf(job.getString("state")).isFinal()).orElse(true);
+      if (!(last || ended || read.failed()) || !answered.compareAndSet(false, true)) {
+        return;
+      }
+      node.vertx().cancelTimer(timer[0]);
+      unwatch[0].run();
+      if (read.failed()) {
+        ctx.fail(read.cause());
+      } else if (read.result().isEmpty()) {
+        ApiError.send(ctx, 404, "no job with id " + id);
+      } else {
+        ctx.json(view(read.result().get()));
+      }
+    });
+    unwatch[0] = waits.watch(id, () -> look.accept(false));
+    timer[0] = node.vertx().setTimer(seconds * 1000L, t -> look.accept(true));
+    look.accept(false);
   }
 
   private void cancel(RoutingContext ctx) {

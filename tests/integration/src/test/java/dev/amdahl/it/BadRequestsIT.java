@@ -9,8 +9,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -57,6 +59,27 @@ class BadRequestsIT {
     JsonObject error = response.json();
     assertEquals(field, error.getString("field"), error.encode());
     assertTrue(error.getString("rule", "").length() > 0, "a rule is named: " + error.encode());
+  }
+
+  @ParameterizedTest(name = "waitSeconds={0}")
+  @ValueSource(strings = {"abc", "-1", "61", "1.5", ""})
+  void rejectsABadWaitNamingTheField(String wait) {
+    ApiClient.Response response = cluster.api.get("/api/jobs/" + acceptedBefore + "?waitSeconds=" + wait);
+    assertEquals(400, response.status(), response.text());
+    assertEquals("waitSeconds", response.json().getString("field"), response.text());
+  }
+
+  @Test
+  void aWaitingGetIsAnsweredWhenTheJobEndsOrWhenTheWaitIsOver() {
+    String job = cluster.submit("sleep", new JsonObject().put("tasks", 1).put("millis", 2500), null);
+    long start = System.nanoTime();
+    JsonObject early = cluster.api.job(job, 1);
+    long heldMillis = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(Set.of("QUEUED", "RUNNING").contains(early.getString("state")), "still running after a 1 s wait: " + early.encode());
+    assertTrue(heldMillis >= 900, "held for the wait, not answered at once: " + heldMillis + " ms");
+    JsonObject done = cluster.api.job(job, 30);
+    assertEquals("SUCCEEDED", done.getString("state"), "one held request sees the end: " + done.encode());
+    assertEquals(404, cluster.api.get("/api/jobs/no-such-job?waitSeconds=5").status());
   }
 
   @Test
