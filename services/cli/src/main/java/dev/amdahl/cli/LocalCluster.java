@@ -66,6 +66,10 @@ public final class LocalCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    String prepared = launcher.prepare();
+    if (prepared != null) {
+      System.err.println(prepared);
+    }
     for (int i = 0; i < options.gridMembers(); i++) {
       gridPorts.add(freePort());
     }
