@@ -17,21 +17,26 @@ import java.util.Set;
  * @param maxAttempts        attempts a task gets before it fails the job; null for the cluster default
  * @param deadlineSeconds    the job is cancelled (reason "deadline") this long after it was submitted; null for none
  * @param taskTimeoutSeconds one attempt of a task is stopped after this long and counts as failed; null for none
+ * @param tasksPerEntry      consecutive tasks kept together in one grid entry; null for the cluster's choice
  */
 public record JobSpec(String kind, JsonObject params, int tasks, Integer maxAttempts, Integer deadlineSeconds,
-                      Integer taskTimeoutSeconds) {
+                      Integer taskTimeoutSeconds, Integer tasksPerEntry) {
+
+  /** The most tasks one grid entry may hold. */
+  public static final int MAX_TASKS_PER_ENTRY = 64;
 
   /** The most tasks any job may have, whatever its kind. */
   public static final int MAX_TASKS = 100_000;
 
-  private static final Set<String> FIELDS = Set.of("kind", "params", "tasks", "maxAttempts", "deadlineSeconds", "taskTimeoutSeconds");
+  private static final Set<String> FIELDS = Set.of("kind", "params", "tasks", "maxAttempts", "deadlineSeconds",
+      "taskTimeoutSeconds", "tasksPerEntry");
 
   public JobSpec(String kind, JsonObject params, int tasks) {
-    this(kind, params, tasks, null, null, null);
+    this(kind, params, tasks, null, null, null, null);
   }
 
   /**
-   * Parses {@code {kind, params, tasks?, maxAttempts?, deadlineSeconds?, taskTimeoutSeconds?}}.
+   * Parses {@code {kind, params, tasks?, maxAttempts?, deadlineSeconds?, taskTimeoutSeconds?, tasksPerEntry?}}.
    *
    * @throws SpecException naming the field at fault
    */
@@ -54,10 +59,15 @@ public record JobSpec(String kind, JsonObject params, int tasks, Integer maxAtte
     int max = Math.min(MAX_TASKS, kind.maxTasks(params));
     Integer requested = optionalInt(body, "tasks", 1, max);
     int tasks = requested != null ? requested : Math.min(max, kind.defaultTasks(params));
+    Integer tasksPerEntry = optionalInt(body, "tasksPerEntry", 1, MAX_TASKS_PER_ENTRY);
+    if (tasksPerEntry != null && tasksPerEntry > 1 && !kind.groupsTasks(params)) {
+      throw new SpecException("tasksPerEntry", "must be 1 for this job: its tasks are shown, or fail, one by one");
+    }
     return new JobSpec(kind.name(), params, tasks,
         optionalInt(body, "maxAttempts", 1, 10),
         optionalInt(body, "deadlineSeconds", 1, 7 * 24 * 3600),
-        optionalInt(body, "taskTimeoutSeconds", 1, 24 * 3600));
+        optionalInt(body, "taskTimeoutSeconds", 1, 24 * 3600),
+        tasksPerEntry);
   }
 
   private static Integer optionalInt(JsonObject body, String field, int min, int max) {
@@ -89,6 +99,9 @@ public record JobSpec(String kind, JsonObject params, int tasks, Integer maxAtte
     }
     if (taskTimeoutSeconds != null) {
       json.put("taskTimeoutSeconds", taskTimeoutSeconds);
+    }
+    if (tasksPerEntry != null) {
+      json.put("tasksPerEntry", tasksPerEntry);
     }
     return json;
   }

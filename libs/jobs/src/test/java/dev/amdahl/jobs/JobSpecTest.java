@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,6 +39,23 @@ class JobSpecTest {
     JobSpec spec = JobSpec.parse(new JsonObject().put("kind", "mandelbrot")
         .put("params", new JsonObject().put("width", 2).put("height", 3)));
     assertEquals(6, spec.tasks());
+  }
+
+  @Test
+  void letsAClientChooseTasksPerEntryWhereTasksMayBeGrouped() {
+    JsonObject pi = new JsonObject().put("kind", "pi").put("params", new JsonObject().put("samples", 1000));
+    assertNull(JobSpec.parse(pi.copy()).tasksPerEntry(), "the cluster chooses by default");
+    assertEquals(1, JobSpec.parse(pi.copy().put("tasksPerEntry", 1)).tasksPerEntry());
+    assertEquals(64, JobSpec.parse(pi.copy().put("tasksPerEntry", 64)).tasksPerEntry());
+    for (Object bad : List.of(0, 65, "4", 2.5)) {
+      SpecException e = assertThrows(SpecException.class,
+          () -> JobSpec.parse(pi.copy().put("tasksPerEntry", bad)));
+      assertEquals("tasksPerEntry", e.field(), String.valueOf(bad));
+    }
+    SpecException tiles = assertThrows(SpecException.class,
+        () -> JobSpec.parse(new JsonObject().put("kind", "mandelbrot").put("tasksPerEntry", 2)));
+    assertEquals("tasksPerEntry", tiles.field());
+    assertEquals(1, JobSpec.parse(new JsonObject().put("kind", "mandelbrot").put("tasksPerEntry", 1)).tasksPerEntry());
   }
 
   @Test

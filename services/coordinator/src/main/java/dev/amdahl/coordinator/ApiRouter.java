@@ -106,6 +106,7 @@ final class ApiRouter {
     putIfSet(job, "maxAttempts", spec.maxAttempts());
     putIfSet(job, "deadlineSeconds", spec.deadlineSeconds());
     putIfSet(job, "taskTimeoutSeconds", spec.taskTimeoutSeconds());
+    putIfSet(job, TaskGroups.FIELD, spec.tasksPerEntry());
     blocking(ctx, () -> {
       store.create(job);
       return job;

@@ -201,7 +201,8 @@ final class JobManager {
     JobKind<?> kind = JobKinds.get(queued.getString("kind"));
     List<JsonObject> inputs = kind.split(queued.getJsonObject("params"), queued.getInteger("tasks"));
     long splitMillis = (System.nanoTime() - splitStart) / 1_000_000;
-    int perEntry = TaskGroups.perEntry(kind, queued.getJsonObject("params"), inputs.size());
+    Integer asked = queued.getInteger(TaskGroups.FIELD);
+    int perEntry = asked != null ? asked : TaskGroups.perEntry(kind, queued.getJsonObject("params"), inputs.size());
     var running = store.update(id, job -> JobState.valueOf(job.getString("state")) != JobState.QUEUED ? null
         : job.put("state", JobState.RUNNING.name()).put("startedAt", Instant.now().toString())
             .put(TaskGroups.FIELD, perEntry)

@@ -1,6 +1,7 @@
 package dev.amdahl.coordinator;
 
 import dev.amdahl.jobs.JobKind;
+import dev.amdahl.jobs.JobSpec;
 import dev.amdahl.node.grid.TaskEntry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,14 +18,15 @@ import java.util.List;
  * back, and what a lost worker's successor runs again). An entry is leased, run and completed
  * as a whole, and its result is the merge of its tasks' partials.
  *
- * <p>The choice is written into the job record ({@link #FIELD}), so a coordinator that takes
- * over reads it rather than computing it again.
+ * <p>A client may choose for its job ({@code tasksPerEntry} in the spec: 1 for a task per entry,
+ * whatever the job's size). The choice is written into the job record ({@link #FIELD}), so a
+ * coordinator that takes over reads it rather than computing it again.
  */
 final class TaskGroups {
   /** The job record's field: tasks per grid entry. */
   static final String FIELD = "tasksPerEntry";
   static final int MAX_ENTRIES = 256;
-  static final int MAX_PER_ENTRY = 64;
+  static final int MAX_PER_ENTRY = JobSpec.MAX_TASKS_PER_ENTRY;
 
   private TaskGroups() {
   }

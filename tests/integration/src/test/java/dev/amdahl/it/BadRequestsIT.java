@@ -49,6 +49,8 @@ class BadRequestsIT {
       "{\"kind\":\"pi\",\"params\":{\"samples\":100},\"extra\":true}    | 400 | extra",
       "{\"kind\":\"mandelbrot\",\"params\":{\"width\":100000}}          | 400 | params.width",
       "{\"kind\":\"mandelbrot\",\"params\":{\"width\":\"wide\"}}        | 400 | params.width",
+      "{\"kind\":\"pi\",\"params\":{\"samples\":100},\"tasksPerEntry\":0} | 400 | tasksPerEntry",
+      "{\"kind\":\"mandelbrot\",\"tasksPerEntry\":2}                | 400 | tasksPerEntry",
       "{\"kind\": \"primes\", \"params\": {                             | 400 | body",
       "[1,2,3]                                                          | 400 | body",
       "not json at all                                                  | 400 | body",

@@ -87,9 +87,21 @@ class ExactResultsIT {
     JsonObject mandelbrotJob = cluster.awaitSuccess(mandelbrot);
     assertEquals(1, mandelbrotJob.getInteger("tasksPerEntry"), "tiles stay one per entry: the dashboard draws each as it lands");
 
-    // The workers count tasks, not entries: 4300 accepted (their registry entries follow within a pulse).
-    Await.until("the workers to report 4300 more completed tasks", Duration.ofSeconds(30),
-        () -> completedByWorker().values().stream().mapToLong(Long::longValue).sum() - completedBefore == 4300);
+    // A client may choose: a big job with a task per entry, a small one grouped.
+    String ungrouped = cluster.api.submit(new JsonObject().put("kind", "sleep")
+        .put("params", new JsonObject().put("tasks", 300).put("millis", 0)).put("tasksPerEntry", 1));
+    JsonObject ungroupedJob = cluster.awaitSuccess(ungrouped);
+    assertEquals(1, ungroupedJob.getInteger("tasksPerEntry"));
+    assertEquals(new JsonObject().put("sleeps", 300L).put("millis", 0L), ungroupedJob.getJsonObject("result"));
+    String grouped = cluster.api.submit(new JsonObject().put("kind", "pi").put("params", PI).put("tasks", 16).put("tasksPerEntry", 5));
+    JsonObject groupedJob = cluster.awaitSuccess(grouped);
+    assertEquals(5, groupedJob.getInteger("tasksPerEntry"), "16 tasks in entries of 5, 5, 5 and 1");
+    JobResult pi16 = SingleProcess.run(JobSpec.parse(new JsonObject().put("kind", "pi").put("params", PI).put("tasks", 16)));
+    assertEquals(pi16.summary(), groupedJob.getJsonObject("result"));
+
+    // The workers count tasks, not entries: 4616 accepted (their registry entries follow within a pulse).
+    Await.until("the workers to report 4616 more completed tasks", Duration.ofSeconds(30),
+        () -> completedByWorker().values().stream().mapToLong(Long::longValue).sum() - completedBefore == 4616);
   }
 
   private void runEveryKind() {
