@@ -29,11 +29,23 @@ class PrefetchTest {
   @Test
   void shortTasksGetAWindowThatCoversTwoPulls() {
     Prefetch prefetch = new Prefetch(THREADS, BASE, MAX);
+    prefetch.pulled(30_000);
+    prefetch.ran("short", 1_000);
+    // 2 threads finish 2 × 30 ms / 1 ms = 60 tasks per pull; two pulls ahead: 120, plus the 2 running.
+    assertEquals(122, prefetch.limit("short"));
+    assertEquals(122 - 10, prefetch.room(10));
+  }
+
+  @Test
+  void shortTasksGetAtLeastABatchOfWorkPerThreadAndArePulledInBatches() {
+    Prefetch prefetch = new Prefetch(THREADS, BASE, MAX);
     prefetch.pulled(2_000);
-    prefetch.ran("short", 100);
-    // 2 threads finish 2 × 2 ms / 0.1 ms = 40 tasks per pull; two pulls ahead: 80, plus the 2 running.
-    assertEquals(82, prefetch.limit("short"));
-    assertEquals(82 - 10, prefetch.room(10));
+    prefetch.ran("10ms", 10_000);
+    // Little's law asks for 2 × 2 × 2 / 10 = 1 ahead; a batch of 50 ms per thread is 10.
+    assertEquals(12, prefetch.limit("10ms"));
+    assertEquals(12, prefetch.room(0));
+    assertEquals(5, prefetch.room(7), "half of the 10 ahead has run: pull 5");
+    assertEquals(0, prefetch.room(8), "4 to pull: wait until they are 5");
   }
 
   @Test
@@ -58,7 +70,7 @@ class PrefetchTest {
     prefetch.pulled(2_000);
     prefetch.ran("long", 100_000);
     prefetch.ran("short", 100);
-    assertEquals(82, prefetch.room(0));
+    assertEquals(MAX, prefetch.room(0));
     prefetch.forget("short");
     assertEquals(BASE, prefetch.room(0));
   }
@@ -69,10 +81,13 @@ class PrefetchTest {
     prefetch.pulled(1_000);
     prefetch.pulled(2_000);
     assertEquals(1_200, prefetch.pullMicros(), 1e-9);
-    prefetch.ran("job", 1_000);
-    prefetch.ran("job", 11_000);
-    // t = 1000 + 0.2 × 10000 = 3000 µs: 2 × 2 × 1200 / 3000 = 1.6, so 2 ahead of the 2 threads.
+    prefetch.ran("job", 41_000);
+    prefetch.ran("job", 91_000);
+    // t = 41000 + 0.2 × 50000 = 51000 µs: a batch of 50 ms per thread is 2 × 50 / 51, so 1 ahead of the 2 threads.
     assertEquals(BASE, prefetch.limit("job"));
+    prefetch.ran("job", 1_000);
+    // t = 51000 - 0.2 × 50000 = 41000 µs: 2 × 50 / 41 = 2.4, so 3 ahead of the 2 threads.
+    assertEquals(5, prefetch.limit("job"));
   }
 
   @Test
