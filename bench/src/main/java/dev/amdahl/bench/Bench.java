@@ -48,6 +48,10 @@ final class Bench {
   private static final String UPGRADED_VERSION = "1.0.1-bench";
   /** The CPU share of each worker in the scaling runs: four of them leave 0.4 CPU of two for the rest. */
   private static final double WORKER_CPU_SHARE = 0.4;
+  /** The CPU share of each worker in the second rolling upgrade: two busy ones and a starting one fit in two cores. */
+  private static final double HEADROOM_SHARE = 0.6;
+  private static final Map<String, String> CAPPED_WORKER_ENV = Map.of("AMDAHL_WORKER_THREADS", "1",
+      "JAVA_TOOL_OPTIONS", "-XX:ActiveProcessorCount=1");
 
   private final boolean quick;
   private final Path home;
@@ -97,7 +101,7 @@ final class Bench {
       phase("noop", () -> noop(cluster, jobs));
       phase("efficiency", () -> efficiency(jobs, itersPerMs));
       List<NodeProcess> before = workers;
-      phase("upgrade", () -> upgrade(cluster, jobs, before, itersPerMs));
+      phase("upgrade", () -> upgrades(cluster, jobs, before, itersPerMs));
       cluster.workers().stream().filter(NodeProcess::isAlive).forEach(w -> w.stop(Duration.ofSeconds(40)));
       phase("scaling", () -> scaling(cluster, jobs, itersPerMs));
     }
@@ -275,10 +279,50 @@ final class Bench {
     result.put("efficiency", efficiency.put("runs", details));
   }
 
-  /** Replaces every worker with one of a new version while a job runs; returns the new workers. */
-  private void upgrade(LocalCluster cluster, JobRunner jobs, List<NodeProcess> old, long itersPerMs) {
-    step("rolling upgrade: replacing " + old.size() + " workers one by one while 10 ms tasks run");
-    String id = jobs.submit(JobRunner.spin(100_000, itersPerMs * 10));
+  /**
+   * Rolling upgrades, twice. First as the machine is: the new worker's start (a JVM, class
+   * loading, JIT) takes its CPU from the running workers on the same two cores. Then as a
+   * rolling upgrade is meant to run, with room for the surge worker: every worker capped at
+   * {@link #HEADROOM_SHARE} CPU, so two busy ones leave a share free for the one starting.
+   */
+  private void upgrades(LocalCluster cluster, JobRunner jobs, List<NodeProcess> old, long itersPerMs) {
+    JsonObject shared = upgrade(cluster, jobs, old, itersPerMs, null, "upgrade-throughput.png");
+    result.put("upgrade", shared);
+    // A worker started into a busy cluster, its start competing with the running workers for the cores.
+    result.put("firstTaskMillis", shared.getJsonArray("replacements").getJsonObject(0).getLong("firstTaskMillis"));
+    CpuLimit limit = CpuLimit.probe("amdahl-bench-" + ProcessHandle.current().pid());
+    if (limit == null) {
+      result.put("upgradeWithHeadroom", new JsonObject().put("skipped", "no writable cgroup CPU controller here"));
+      return;
+    }
+    try {
+      cluster.workers().stream().filter(NodeProcess::isAlive).forEach(w -> w.stop(Duration.ofSeconds(40)));
+      List<NodeProcess> capped = new ArrayList<>();
+      for (int i = 0; i < old.size(); i++) {
+        NodeProcess worker = cluster.startWorker(CAPPED_WORKER_ENV);
+        limit.limit(worker.name(), worker.pid(), HEADROOM_SHARE);
+        capped.add(worker);
+      }
+      capped.forEach(worker -> worker.awaitReady(READY));
+      jobs.run(JobRunner.spin(100, itersPerMs * 10));
+      JsonObject headroom = upgrade(cluster, jobs, capped, itersPerMs, limit, "upgrade-headroom-throughput.png");
+      result.put("upgradeWithHeadroom", headroom.put("cpuLimit", HEADROOM_SHARE + " CPU per worker (" + limit.describe() + ")"));
+    } finally {
+      cluster.workers().stream().filter(NodeProcess::isAlive).forEach(w -> w.stop(Duration.ofSeconds(40)));
+      limit.close();
+    }
+  }
+
+  /**
+   * Replaces every worker of {@code old} with one of a new version while a long job of 10 ms
+   * tasks runs (a task per grid entry, so a first task is one task), each new worker capped
+   * like the old ones when {@code limit} is given. Returns the measurements.
+   */
+  private JsonObject upgrade(LocalCluster cluster, JobRunner jobs, List<NodeProcess> old, long itersPerMs,
+                             CpuLimit limit, String chart) {
+    step("rolling upgrade: replacing " + old.size() + " workers one by one while 10 ms tasks run"
+        + (limit == null ? "" : ", every worker capped at " + HEADROOM_SHARE + " CPU"));
+    String id = jobs.submit(JobRunner.spin(100_000, itersPerMs * 10).put("tasksPerEntry", 1));
     Sampler sampler = new Sampler(jobs, id);
     sampler.start();
     try {
@@ -287,16 +331,20 @@ final class Bench {
       }
       double steadyFrom = sampler.seconds();
       pause(quick ? 3000 : 8000);
-      JsonArray loaded = footprints(cluster);
-      result.getJsonObject("footprint").put("underLoad", loaded);
+      if (limit == null) {
+        result.getJsonObject("footprint").put("underLoad", footprints(cluster));
+      }
       pause(quick ? 3000 : 8000);
       double upgradeFrom = sampler.seconds();
       JsonArray replacements = new JsonArray();
       for (NodeProcess worker : old) {
         long t0 = System.nanoTime();
-        Map<String, String> env = new HashMap<>(WORKER_ENV);
+        Map<String, String> env = new HashMap<>(limit == null ? WORKER_ENV : CAPPED_WORKER_ENV);
         env.put("AMDAHL_VERSION", UPGRADED_VERSION);
         NodeProcess fresh = cluster.startWorker(env);
+        if (limit != null) {
+          limit.limit(fresh.name(), fresh.pid(), HEADROOM_SHARE);
+        }
         long ready = -1;
         long firstTask = -1;
         long deadline = t0 + READY.toNanos();
@@ -325,17 +373,16 @@ final class Bench {
       sampler.stop();
       double steady = sampler.rate(steadyFrom, upgradeFrom);
       double during = sampler.rate(upgradeFrom, upgradeTo);
-      JsonObject first = replacements.getJsonObject(0);
-      result.put("firstTaskMillis", first.getLong("firstTaskMillis"));
-      result.put("upgrade", new JsonObject()
+      log.printf("  upgrade %.1f s: %.1f tasks/s during vs %.1f steady; first task of a new worker after %d ms%n",
+          upgradeTo - upgradeFrom, during, steady, replacements.getJsonObject(0).getLong("firstTaskMillis"));
+      Charts.upgrade(out.resolve(chart), sampler.times(), sampler.rates(), upgradeFrom, upgradeTo, steady);
+      return new JsonObject()
           .put("workers", old.size()).put("toVersion", UPGRADED_VERSION)
           .put("durationSeconds", round3(upgradeTo - upgradeFrom))
           .put("steadyTasksPerSec", round3(steady)).put("duringTasksPerSec", round3(during))
           .put("afterTasksPerSec", round3(sampler.rate(upgradeTo, end)))
           .put("duringVsSteady", ratio(during, steady))
-          .put("replacements", replacements));
-      log.printf("  upgrade %.1f s: %.1f tasks/s during vs %.1f steady%n", upgradeTo - upgradeFrom, during, steady);
-      Charts.upgrade(out.resolve("upgrade-throughput.png"), sampler.times(), sampler.rates(), upgradeFrom, upgradeTo, steady);
+          .put("replacements", replacements);
     } catch (java.io.IOException e) {
       throw new IllegalStateException("cannot draw the upgrade chart: " + e.getMessage(), e);
     } finally {
@@ -358,8 +405,7 @@ final class Bench {
     List<NodeProcess> started = new ArrayList<>();
     try {
       for (int n = 1; n <= 4; n++) {
-        NodeProcess worker = cluster.startWorker(Map.of("AMDAHL_WORKER_THREADS", "1",
-            "JAVA_TOOL_OPTIONS", "-XX:ActiveProcessorCount=1"));
+        NodeProcess worker = cluster.startWorker(CAPPED_WORKER_ENV);
         started.add(worker);
         worker.awaitReady(READY);
         if (limit != null) {

@@ -26,7 +26,10 @@ final class Goals {
     Double rss = r.getDouble("idleWorkerRssMiB");
     goals.put("idleWorkerRssUnder256MiB", new JsonObject().put("value", rss).put("target", 256)
         .put("met", rss != null && rss < 256));
-    goal(goals, "upgradeThroughput", r.getJsonObject("upgrade", new JsonObject()).getDouble("duringVsSteady"), 0.80);
+    // With room for the surge worker when the machine has cgroups; on shared cores otherwise.
+    JsonObject upgrade = r.getJsonObject("upgradeWithHeadroom", new JsonObject()).containsKey("duringVsSteady")
+        ? r.getJsonObject("upgradeWithHeadroom") : r.getJsonObject("upgrade", new JsonObject());
+    goal(goals, "upgradeThroughput", upgrade.getDouble("duringVsSteady"), 0.80);
     return goals;
   }
 
