@@ -411,9 +411,10 @@ final class Bench {
         if (limit != null) {
           limit.limit("worker-" + n, worker.pid(), WORKER_CPU_SHARE);
         }
-        // A new worker is cold: its JIT compiles on the same capped CPU. Warm it, then take the
-        // best of a few runs, so the curve is about scaling and not about warm-up.
-        jobs.run(JobRunner.spin(8 * n, itersPerMs * taskMillis));
+        // A new worker is cold: its JIT compiles on the same capped CPU (seconds of it). Warm it
+        // (40 tasks each, about 2 s at its cap), then take the best of a few runs, so the curve is
+        // about scaling and not about warm-up: a cold first point made the later ones superlinear.
+        jobs.run(JobRunner.spin(40 * n, itersPerMs * taskMillis));
         double seconds = best(quick ? 2 : 3, () -> jobs.run(JobRunner.spin(tasks, itersPerMs * taskMillis)).seconds());
         if (n == 1) {
           single = seconds;

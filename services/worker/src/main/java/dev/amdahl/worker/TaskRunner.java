@@ -68,7 +68,7 @@ final class TaskRunner {
    * it at once; this is the fallback for a word that was missed. Each look is a call to each
    * of the 16 queues, so an idle cluster pays for every look.
    */
-  private static final long IDLE_LOOK_MILLIS = 1000;
+  private static final long IDLE_LOOK_MILLIS = 2000;
 
   /** Why a task attempt was stopped: the {@code reason} tag of {@link MetricNames#TASKS_CANCELLED}. */
   static final String USER = "user";
