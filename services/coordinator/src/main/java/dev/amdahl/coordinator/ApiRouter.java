@@ -19,9 +19,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -194,27 +193,49 @@ final class ApiRouter {
    * the two is not missed.
    */
   private void hold(RoutingContext ctx, String id, int seconds) {
-    AtomicBoolean answered = new AtomicBoolean();
-    long[] timer = new long[1];
-    Runnable[] unwatch = new Runnable[1];
-    Consumer<Boolean> look = last -> node.vertx().executeBlocking(() -> store.get(id), false).onComplete(read -> {
-      boolean ended = read.succeeded() && read.result().map(job -> JobState.valueOf(job.getString("state")).isFinal()).orElse(true);
-      if (!(last || ended || read.failed()) || !answered.compareAndSet(false, true)) {
-        return;
-      }
-      node.vertx().cancelTimer(timer[0]);
-      unwatch[0].run();
-      if (read.failed()) {
-        ctx.fail(read.cause());
-      } else if (read.result().isEmpty()) {
-        ApiError.send(ctx, 404, "no job with id " + id);
-      } else {
-        ctx.json(view(read.result().get()));
-      }
-    });
-    unwatch[0] = waits.watch(id, () -> look.accept(false));
-    timer[0] = node.vertx().setTimer(seconds * 1000L, t -> look.accept(true));
-    look.accept(false);
+    Hold hold = new Hold(ctx, id);
+    hold.unwatch = waits.watch(id, () -> hold.look(false));
+    hold.timer = node.vertx().setTimer(seconds * 1000L, t -> hold.look(true));
+    if (hold.answered.get()) {
+      // Answered by a word that came before the handles above were set.
+      hold.unwatch.run();
+      node.vertx().cancelTimer(hold.timer);
+    }
+    hold.look(false);
+  }
+
+  /** One held request: every look reads the job; the first that finds it ended, or the last, answers. */
+  private final class Hold {
+    private final RoutingContext ctx;
+    private final String id;
+    private final AtomicBoolean answered = new AtomicBoolean();
+    private volatile Runnable unwatch;
+    private volatile long timer = -1;
+
+    Hold(RoutingContext ctx, String id) {
+      this.ctx = ctx;
+      this.id = id;
+    }
+
+    void look(boolean last) {
+      node.vertx().executeBlocking(() -> store.get(id), false).onComplete(read -> {
+        boolean ended = read.failed() || read.result().map(job -> JobState.valueOf(job.getString("state")).isFinal()).orElse(true);
+        if (!(last || ended) || !answered.compareAndSet(false, true)) {
+          return;
+        }
+        node.vertx().cancelTimer(timer);
+        if (unwatch != null) {
+          unwatch.run();
+        }
+        if (read.failed()) {
+          ctx.fail(read.cause());
+        } else if (read.result().isEmpty()) {
+          ApiError.send(ctx, 404, "no job with id " + id);
+        } else {
+          ctx.json(view(read.result().get()));
+        }
+      });
+    }
   }
 
   private void cancel(RoutingContext ctx) {
