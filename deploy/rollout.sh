@@ -10,7 +10,11 @@
 #              stop the old one (SIGTERM: it drains its tasks and leaves) and remove it.
 # coordinator  Only one container can hold the published API port, so a standby of VERSION
 #              (service coordinator-standby) starts first and takes over leading the jobs
-#              while the published coordinator is replaced; then the standby goes.
+#              while the published coordinator is replaced; then the standby goes. The standby
+#              and the old coordinator run side by side for AMDAHL_ROLLOUT_OVERLAP seconds
+#              (default 10) before the old one goes: a node that starts in a few seconds could
+#              otherwise come and go between two scrapes (every 5 s), and the dashboards would
+#              never show the two versions together.
 #
 # A new container that is not healthy within AMDAHL_ROLLOUT_TIMEOUT seconds (default 180), or
 # that exits, stops the rollout: it is removed and the containers already replaced are rolled
@@ -31,6 +35,8 @@ case "$service" in worker | coordinator) ;; *) usage ;; esac
 [[ "$version" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] || { echo "rollout: '$version' is not an image tag" >&2; exit 2; }
 
 timeout=${AMDAHL_ROLLOUT_TIMEOUT:-180}
+overlap=${AMDAHL_ROLLOUT_OVERLAP:-10}
+[[ "$overlap" =~ ^[0-9]{1,3}$ ]] || { echo "rollout: AMDAHL_ROLLOUT_OVERLAP must be a whole number of seconds" >&2; exit 2; }
 env_file=${AMDAHL_ENV_FILE:-$home/.env}
 version_var="AMDAHL_$(echo "$service" | tr '[:lower:]' '[:upper:]')_VERSION"
 image_of() { echo "amdahl/$service:$1"; }
@@ -177,7 +183,9 @@ rollout_coordinator() {
     compose --profile rollout rm -sf coordinator-standby >/dev/null 2>&1 || true
     die "the standby of $version did not become ready; the coordinator stays on $previous"
   fi
-  log "standby is ready; replacing the published coordinator (the standby leads meanwhile)"
+  log "standby is ready; both versions run side by side for ${overlap}s (so monitoring records both)"
+  sleep "$overlap"
+  log "replacing the published coordinator (the standby leads meanwhile)"
   replace_coordinator "$version" || log "docker compose could not replace the coordinator"
   new=$(containers coordinator | head -1)
   if [ -z "$new" ] || [ "$(version_of "$new")" != "$version" ] || ! wait_healthy "$new"; then
