@@ -2,7 +2,6 @@ package dev.amdahl.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -121,20 +120,14 @@ final class ClassDataSharing {
       builder.environment().putAll(Map.of(
           "AMDAHL_CLUSTER", "amdahl-cds-training-" + Long.toHexString(ThreadLocalRandom.current().nextLong()),
           "AMDAHL_HOST", "127.0.0.1",
-          "AMDAHL_SEEDS", "127.0.0.1:" + freePort(),
-          "AMDAHL_HZ_PORT", Integer.toString(freePort()),
+          "AMDAHL_SEEDS", "127.0.0.1:" + LocalCluster.freePort(),
+          "AMDAHL_HZ_PORT", Integer.toString(LocalCluster.freePort()),
           "AMDAHL_HTTP_PORT", "0",
-          "AMDAHL_API_PORT", Integer.toString(freePort()),
+          "AMDAHL_API_PORT", Integer.toString(LocalCluster.freePort()),
           "AMDAHL_TOKEN", Long.toHexString(ThreadLocalRandom.current().nextLong())));
       return new Training(service, builder.start(), written, archive);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the class data sharing training of " + service, e);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }

@@ -372,11 +372,7 @@ final class TaskRunner {
     if (task.getCount() == 1) {
       return kind.executeEncoded(params, new JsonObject(task.getInput()), entry);
     }
-    JsonArray inputs = new JsonArray(task.getInput());
-    List<JsonObject> group = new ArrayList<>(inputs.size());
-    for (int i = 0; i < inputs.size(); i++) {
-      group.add(inputs.getJsonObject(i));
-    }
+    List<JsonObject> group = new JsonArray(task.getInput()).stream().map(JsonObject.class::cast).toList();
     return kind.executeAllEncoded(params, group, entry);
   }
 
