@@ -1,5 +1,6 @@
 package dev.amdahl.worker;
 
+import com.hazelcast.map.EntryProcessor;
 import dev.amdahl.jobs.Cancellation;
 import dev.amdahl.jobs.CancelledException;
 import dev.amdahl.jobs.JobKind;
@@ -26,6 +27,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -90,6 +92,8 @@ final class TaskRunner {
   private final Signal room = new Signal();
   /** Raised when the leader says it queued tasks: the idle puller looks at once. */
   private final Signal work = new Signal();
+  /** Counts the words that tasks were queued somewhere: after each, every queue is worth a look again. */
+  private final AtomicLong queuedWords = new AtomicLong();
   private final Map<String, HeldTask> held = new ConcurrentHashMap<>();
   private final AtomicLong completed = new AtomicLong();
   private final AtomicLong failedAttempts = new AtomicLong();
@@ -140,8 +144,8 @@ final class TaskRunner {
     var bus = node.vertx().eventBus();
     bus.<JsonObject>consumer(Names.JOB_STOPPED, message -> stopJob(message.body()));
     bus.<JsonObject>consumer(Names.TASK_SUPERSEDED, message -> supersede(message.body()));
-    bus.<JsonObject>consumer(Names.TASKS_QUEUED, message -> work.raise());
-    bus.<JsonObject>consumer(Names.TASK_REQUEUED, message -> work.raise());
+    bus.<JsonObject>consumer(Names.TASKS_QUEUED, message -> tasksQueued());
+    bus.<JsonObject>consumer(Names.TASK_REQUEUED, message -> tasksQueued());
     node.scheduler().scheduleAtFixedRate(this::renewLeases, config.pulseMillis(), config.pulseMillis(), TimeUnit.MILLISECONDS);
     node.scheduler().scheduleAtFixedRate(this::steward, 200, 200, TimeUnit.MILLISECONDS);
     node.livenessCheck(this::livenessProblem);
@@ -167,8 +171,14 @@ final class TaskRunner {
 
   // ---- pulling
 
+  private void tasksQueued() {
+    queuedWords.incrementAndGet();
+    work.raise();
+  }
+
   private void pullLoop() {
     int shard = ThreadLocalRandom.current().nextInt(Names.QUEUE_SHARDS);
+    QueueLooks looks = new QueueLooks();
     while (pulling) {
       try {
         int wanted = awaitRoom();
@@ -176,7 +186,7 @@ final class TaskRunner {
           break;
         }
         long start = System.nanoTime();
-        Taken taken = take(shard, wanted);
+        Taken taken = take(looks, shard, wanted);
         shard = (shard + 1) % Names.QUEUE_SHARDS;
         if (!pulling) {
           handBack(taken.keys());
@@ -232,15 +242,55 @@ final class TaskRunner {
   private record Taken(List<String> keys, boolean waited) {
   }
 
-  private Taken take(int firstShard, int max) throws InterruptedException {
+  /**
+   * Which pending queues are worth a call: every one after word that tasks were queued (or
+   * after an idle wait), then only those that have not come up short since. Every look at a
+   * queue is a round trip to the grid, and towards the end of a job most queues are empty:
+   * looking in all of them for every task cost more calls than claiming and completing it.
+   * For the puller thread only.
+   */
+  private final class QueueLooks {
+    private final BitSet emptied = new BitSet(Names.QUEUE_SHARDS);
+    private long words = -1;
+
+    /** Whether queue {@code shard} may have keys. */
+    boolean worthALook(int shard) {
+      long now = queuedWords.get();
+      if (now != words) {
+        words = now;
+        emptied.clear();
+      }
+      return !emptied.get(shard);
+    }
+
+    /** Queue {@code shard} gave fewer keys than asked for: it is empty now. */
+    void cameUpShort(int shard) {
+      emptied.set(shard);
+    }
+
+    /** Look in every queue again: the fallback for a word that was missed. */
+    void lookEverywhere() {
+      emptied.clear();
+    }
+  }
+
+  private Taken take(QueueLooks looks, int firstShard, int max) throws InterruptedException {
     List<String> keys = new ArrayList<>(max);
     for (int i = 0; i < Names.QUEUE_SHARDS && keys.size() < max; i++) {
-      grid.pending((firstShard + i) % Names.QUEUE_SHARDS).drainTo(keys, max - keys.size());
+      int shard = (firstShard + i) % Names.QUEUE_SHARDS;
+      if (!looks.worthALook(shard)) {
+        continue;
+      }
+      int wanted = max - keys.size();
+      if (grid.pending(shard).drainTo(keys, wanted) < wanted) {
+        looks.cameUpShort(shard);
+      }
     }
     if (keys.isEmpty()) {
       // Nothing queued: wait for word that there is, or look again later (the word is a
       // hint that can be missed; the queues are the truth).
       work.await(IDLE_LOOK_MILLIS);
+      looks.lookEverywhere();
     }
     return new Taken(keys, keys.isEmpty());
   }
@@ -289,12 +339,25 @@ final class TaskRunner {
     }
     int started = 0;
     if (!tasks.isEmpty()) {
-      started += runAll(grid.tasks().executeOnKeys(tasks, new Claim(id, config.leaseMillis())), false);
+      started += runAll(claim(tasks, new Claim(id, config.leaseMillis())), false);
     }
     if (!replicas.isEmpty()) {
-      started += runAll(grid.tasks().executeOnKeys(replicas, new ClaimReplica(id, config.leaseMillis())), true);
+      started += runAll(claim(replicas, new ClaimReplica(id, config.leaseMillis())), true);
     }
     return started;
+  }
+
+  // One key is one call to its owner; several go out as one call per member, which costs
+  // a round of partition bookkeeping that a single key does not need (a job of long tasks
+  // claims them one by one).
+  private Map<String, TaskEntry> claim(Set<String> keys, EntryProcessor<String, TaskEntry, TaskEntry> claim) {
+    if (keys.size() > 1) {
+      return grid.tasks().executeOnKeys(keys, claim);
+    }
+    String key = keys.iterator().next();
+    Map<String, TaskEntry> claimed = new HashMap<>(2);
+    claimed.put(key, grid.tasks().executeOnKey(key, claim));
+    return claimed;
   }
 
   private int runAll(Map<String, TaskEntry> claimed, boolean replica) {
