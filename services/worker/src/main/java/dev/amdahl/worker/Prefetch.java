@@ -17,7 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Every pull and every result write is a round trip whatever it carries, so a job of short
  * tasks also gets at least {@link #BATCH_MICROS} of work per thread, and the worker pulls
  * only once half of what it holds ahead has run: a 10 ms task then travels with several
- * others instead of costing its own claim, write and event.
+ * others instead of costing its own claim, write and event. When every job in progress has
+ * tasks far longer than a pull ({@link #LONG_PULLS} pulls or more), the worker pulls only once
+ * nothing is left waiting: each running task still has ample time left for the pull, and the
+ * threads' next tasks share one drain and one claim instead of paying one each.
  *
  * <p>Both latencies are moving averages of what this worker measured. Thread-safe.
  */
@@ -30,6 +33,8 @@ final class Prefetch {
   private static final double PULLS_AHEAD = 2.0;
   /** At least this much work per thread of a short-task job is held, so that calls carry several tasks. */
   static final double BATCH_MICROS = 50_000;
+  /** A task that lasts this many pulls is long: its window is refilled only once empty. */
+  static final double LONG_PULLS = 10;
 
   private final int threads;
   private final int base;
@@ -72,11 +77,15 @@ final class Prefetch {
     int deepest = base;
     long now = System.nanoTime();
     taskMicros.values().removeIf(t -> now - t.atNanos() > STALE_NANOS);
-    for (String job : taskMicros.keySet()) {
-      deepest = Math.max(deepest, limit(job));
+    double pull = pullMicros;
+    boolean allLong = !taskMicros.isEmpty() && pull >= 0;
+    for (Map.Entry<String, Estimate> job : taskMicros.entrySet()) {
+      deepest = Math.max(deepest, limit(job.getKey()));
+      allLong &= job.getValue().micros() >= LONG_PULLS * pull;
     }
+    int ahead = deepest - threads;
     int free = deepest - held;
-    return free >= Math.max(1, (deepest - threads) / 2) ? free : 0;
+    return free >= Math.max(1, allLong ? ahead : ahead / 2) ? free : 0;
   }
 
   /** A pull (drain and claim) took {@code micros}. */

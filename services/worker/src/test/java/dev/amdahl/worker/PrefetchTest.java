@@ -65,6 +65,28 @@ class PrefetchTest {
   }
 
   @Test
+  void theWindowOfLongTasksIsRefilledOnlyOnceNothingWaits() {
+    Prefetch prefetch = new Prefetch(THREADS, BASE, MAX);
+    prefetch.pulled(2_000);
+    prefetch.ran("long", 100_000);
+    // 2 running and 2 waiting; one waiting task started: no pull for it alone.
+    assertEquals(0, prefetch.room(3));
+    assertEquals(2, prefetch.room(2), "both threads busy and nothing waiting: one pull for two tasks");
+    assertEquals(3, prefetch.room(1));
+  }
+
+  @Test
+  void aShortJobBesideALongOneKeepsRefillingAtHalf() {
+    Prefetch prefetch = new Prefetch(THREADS, BASE, MAX);
+    prefetch.pulled(2_000);
+    prefetch.ran("long", 100_000);
+    prefetch.ran("10ms", 10_000);
+    // The 10 ms job's window is 12: 10 ahead, refilled once 5 of them have run.
+    assertEquals(5, prefetch.room(7));
+    assertEquals(0, prefetch.room(8));
+  }
+
+  @Test
   void theRoomIsThatOfTheDeepestJobUntilItEnds() {
     Prefetch prefetch = new Prefetch(THREADS, BASE, MAX);
     prefetch.pulled(2_000);
