@@ -249,9 +249,16 @@ final class JobManager {
       }
     }
     tasks.putAll(chunk);
+    // Workers are told as soon as the first queue has keys, and again once all have: each
+    // queue is a call, and idle workers need not wait for the sixteenth.
+    boolean announced = false;
     for (int s = 0; s < Names.QUEUE_SHARDS; s++) {
       if (!byShard.get(s).isEmpty()) {
         grid.pending(s).addAll(byShard.get(s));
+        if (!announced) {
+          TaskEvents.announceQueued(node.vertx().eventBus());
+          announced = true;
+        }
       }
     }
     TaskEvents.announceQueued(node.vertx().eventBus());
@@ -261,7 +268,7 @@ final class JobManager {
         .put("timeline", current.getJsonObject("timeline", new JsonObject())
             .put("dispatchMillis", dispatchMillis).put("dispatchedAt", dispatchedAt)));
     updated.ifPresent(current -> runs.putIfAbsent(id, new JobRun(current)));
-    publishUpdate(id);
+    publishUpdate(id, JobState.RUNNING);
     LOG.info(() -> "job " + id + " (" + job.getString("kind") + ") running: " + inputs.size() + " tasks"
         + (perEntry == 1 ? "" : " in grid entries of " + perEntry));
   }
@@ -453,16 +460,20 @@ final class JobManager {
     drop(run, stopReason);
   }
 
-  /** Forgets a job that has ended, and clears its tasks out of the grid and off the workers. */
+  /**
+   * Forgets a job that has ended, and clears its tasks out of the grid and off the workers.
+   * Whoever waits for the job hears first: its record says how it ended already, and clearing
+   * the tasks is a query over the grid that the answer need not wait for.
+   */
   private void drop(JobRun run, String stopReason) {
     runs.remove(run.id);
+    node.vertx().eventBus().publish(Names.JOB_STOPPED, new JsonObject().put("jobId", run.id)
+        .put("reason", stopReason == null ? "job ended" : stopReason));
+    publishUpdate(run.id, null);
     grid.tasks().removeAll(Predicates.equal("jobId", run.id));
     if (run.doneCount < run.total) {
       purgeQueues(run);
     }
-    node.vertx().eventBus().publish(Names.JOB_STOPPED, new JsonObject().put("jobId", run.id)
-        .put("reason", stopReason == null ? "job ended" : stopReason));
-    publishUpdate(run.id);
   }
 
   /**
@@ -487,11 +498,20 @@ final class JobManager {
     store.update(run.id, job -> JobState.valueOf(job.getString("state")).isFinal() ? null
         : job.put("progress", new JsonObject().put("total", run.total).put("done", done)));
     run.persistedCount = done;
-    publishUpdate(run.id);
+    publishUpdate(run.id, JobState.RUNNING);
   }
 
-  private void publishUpdate(String id) {
-    node.vertx().eventBus().publish(Names.JOB_UPDATED, new JsonObject().put("jobId", id));
+  /**
+   * Tells every coordinator that job {@code id} changed, and to what state if that is known
+   * ({@code null}: read the record). A waiting request or a dashboard with no one watching
+   * need not read the record for a change of progress.
+   */
+  private void publishUpdate(String id, JobState state) {
+    JsonObject event = new JsonObject().put("jobId", id);
+    if (state != null) {
+      event.put("state", state.name());
+    }
+    node.vertx().eventBus().publish(Names.JOB_UPDATED, event);
   }
 
   // ---- taking tasks back

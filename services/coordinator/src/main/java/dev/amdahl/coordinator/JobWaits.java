@@ -11,14 +11,21 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Requests waiting for a job to change: {@code GET /api/jobs/:id?waitSeconds=N} holds its
  * answer until the job ends (or N seconds pass) instead of the client polling. Woken by the
- * leader's {@link Names#JOB_UPDATED} events (and {@link Names#JOB_STOPPED} on a cancel), which
- * reach every coordinator, so any coordinator can hold the request.
+ * leader's {@link Names#JOB_UPDATED} events that may mean the job ended (and
+ * {@link Names#JOB_STOPPED} on a cancel), which reach every coordinator, so any coordinator
+ * can hold the request.
  */
 final class JobWaits {
   private final Map<String, Set<Runnable>> waiting = new ConcurrentHashMap<>();
 
   JobWaits(EventBus bus) {
-    bus.<JsonObject>consumer(Names.JOB_UPDATED, message -> wake(message.body().getString("jobId")));
+    bus.<JsonObject>consumer(Names.JOB_UPDATED, message -> {
+      // A waiting request answers when its job ends: a change of progress is no reason to read it.
+      String state = message.body().getString("state");
+      if (state == null || JobState.valueOf(state).isFinal()) {
+        wake(message.body().getString("jobId"));
+      }
+    });
     bus.<JsonObject>consumer(Names.JOB_STOPPED, message -> wake(message.body().getString("jobId")));
   }
 

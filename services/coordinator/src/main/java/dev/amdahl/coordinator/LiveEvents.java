@@ -199,9 +199,16 @@ final class LiveEvents extends VerticleBase {
 
   private void jobChanged(JsonObject event) {
     String jobId = event.getString("jobId");
-    if (jobId != null) {
-      dirtyJobs.add(jobId);
+    if (jobId == null) {
+      return;
     }
+    // With no one watching, only a change of state matters (it goes into the event log);
+    // progress alone would be a read of the record from the grid for nobody.
+    JobSeen seen = jobs.get(jobId);
+    if (clients.isEmpty() && seen != null && seen.state().equals(event.getString("state"))) {
+      return;
+    }
+    dirtyJobs.add(jobId);
   }
 
   // ---- a few times a second: batched tiles and requeues, changed job records
