@@ -261,6 +261,11 @@ wait_for "jobs running" 60 bash -c "[ -s '$work/jobs.json' ] && jq -e '[.jobs[] 
 event_begin "scale workers 3 -> 6"
 compose up -d --wait --wait-timeout 300 --scale worker=6 worker >/dev/null 2>&1 || fail "scaling to 6 did not get healthy"
 check "$([ "$(worker_count)" = 6 ] && echo true)" "scaled up to 6 workers" "$(worker_count)"
+# Prometheus finds a new replica through Docker's DNS (looked up every 5 s) and then scrapes it
+# every 5 s, so a worker scaled away within seconds of being healthy may never be scraped at all
+# and the dashboards would never show it. Scaling down waits until Prometheus has all six.
+workers_scraped() { [ "$(prom_value 'count(process_uptime_seconds{service="worker"})')" = "$1" ]; }
+wait_for "Prometheus to scrape the 6 workers" 60 workers_scraped 6 && pass "Prometheus scrapes all 6 workers"
 event_end "$(worker_count) workers healthy"
 
 event_begin "scale workers 6 -> 2"
