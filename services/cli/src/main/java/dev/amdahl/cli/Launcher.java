@@ -26,11 +26,18 @@ public interface Launcher {
    *       inlined, the worker's task path was one compilation with every kind it had seen,
    *       thrown away and compiled again (0.3 to 0.8 s of CPU each time) whenever a job of
    *       another kind or shape came along.</li>
+   *   <li>{@code UseCountedLoopSafepoints} and {@code LoopStripMiningIter=1000}: a safepoint
+   *       poll every thousand iterations of a counted loop. The serial collector leaves them
+   *       out (G1 puts them in), so a task in a tight loop, as CPU-bound tasks are, held up
+   *       every safepoint of its worker (a garbage collection, the JIT's housekeeping once a
+   *       second) until the loop ended: each time, the worker's other task threads, its result
+   *       writer and its Hazelcast I/O stood still for up to a whole task, 100 ms and more,
+   *       with the cores idle. With the polls the longest wait for a safepoint was 6 ms.</li>
    * </ul>
    */
   List<String> JVM_FLAGS = List.of(
       "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-Xss512k", "-XX:TieredStopAtLevel=4",
-      "-XX:CompileThresholdScaling=4",
+      "-XX:CompileThresholdScaling=4", "-XX:+UseCountedLoopSafepoints", "-XX:LoopStripMiningIter=1000",
       "-XX:CompileCommand=quiet", "-XX:CompileCommand=dontinline,dev.amdahl.jobs.JobKind::execute*",
       "-Djava.awt.headless=true", "-Djava.net.preferIPv4Stack=true",
       "--add-modules", "java.se",

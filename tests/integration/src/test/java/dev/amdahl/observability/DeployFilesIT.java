@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The Prometheus and Grafana files under deploy/: Prometheus' own checker and rule unit
  * tests pass, the scrape configuration keeps its contract with docker-compose.yml, and the
- * dashboards are well formed and use the provisioned data source.
+ * dashboards are well formed and use the provisioned data source; the images' JVMs get the
+ * JIT flags of the local nodes.
  */
 class DeployFilesIT {
   private static final Path PROMETHEUS = PromTools.deploy("prometheus");
@@ -170,6 +171,23 @@ class DeployFilesIT {
     assertTrue(datasource != null, where + " names no data source");
     assertEquals("prometheus", datasource.getString("type"), where);
     assertEquals(uid, datasource.getString("uid"), where + " must use the provisioned data source");
+  }
+
+  /**
+   * The images' JVMs compile and reach safepoints as the local processes' do: each JIT and
+   * safepoint flag of {@code ./amdahl local} is in the images' java argument file too.
+   */
+  @Test
+  void theImagesGetTheJitAndSafepointFlagsOfTheLocalNodes() throws IOException {
+    String dockerfile = Files.readString(PromTools.deploy("Dockerfile"));
+    List<String> flags = dev.amdahl.cli.Launcher.JVM_FLAGS.stream()
+        .filter(flag -> flag.startsWith("-XX:Compile") || flag.contains("LoopSafepoints") || flag.contains("LoopStripMining"))
+        .toList();
+    assertTrue(flags.size() >= 5, "the flags this test knows of: " + flags);
+    for (String flag : flags) {
+      assertTrue(dockerfile.contains(flag) || dockerfile.contains("'" + flag + "'"),
+          flag + " is in Launcher.JVM_FLAGS but not in the image's JVM flags (deploy/Dockerfile)");
+    }
   }
 
   private static String provisionedDataSourceUid() throws IOException {
