@@ -1,0 +1,83 @@
+package dev.amdahl.bench;
+
+import dev.amdahl.cli.NodeProcess;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Where the CPU of a cluster's processes went: each thread's CPU time from
+ * {@code /proc/<pid>/task/<tid>/schedstat}, summed into the workers' task threads, the JIT
+ * compilers, and everything else per service (Hazelcast, Vert.x, the pulse, the leader...);
+ * and how long the task threads, ready to run, waited for a core (the second schedstat field).
+ * A thread that ends between two readings takes its last CPU with it (a few milliseconds at
+ * most). Linux only; elsewhere every figure is zero.
+ */
+final class CpuUse {
+  /** A thread: its category and its CPU so far. */
+  private record Thread(String category, long nanos, long waitedNanos) {
+  }
+
+  /** Every thread of the nodes, keyed by pid/tid. */
+  private final Map<String, Thread> threads;
+
+  private CpuUse(Map<String, Thread> threads) {
+    this.threads = threads;
+  }
+
+  /** The CPU the given nodes' threads have used so far. */
+  static CpuUse of(List<NodeProcess> nodes) {
+    Map<String, Thread> threads = new HashMap<>();
+    for (NodeProcess node : nodes) {
+      Path tasks = Path.of("/proc", Long.toString(node.pid()), "task");
+      try (Stream<Path> each = Files.list(tasks)) {
+        each.forEach(thread -> read(thread, node.service()).ifPresent(t -> threads.put(node.pid() + "/" + thread.getFileName(), t)));
+      } catch (IOException | RuntimeException e) {
+        // the process has gone: it uses nothing more
+      }
+    }
+    return new CpuUse(threads);
+  }
+
+  private static Optional<Thread> read(Path thread, String service) {
+    try {
+      String name = Files.readString(thread.resolve("comm")).trim();
+      String[] schedstat = Files.readString(thread.resolve("schedstat")).trim().split(" ");
+      String category = name.startsWith("amdahl-task-") ? "tasks"
+          : name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") ? "jit"
+          : "other." + service;
+      return Optional.of(new Thread(category, Long.parseLong(schedstat[0]), Long.parseLong(schedstat[1])));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty(); // the thread ended between listing and reading
+    }
+  }
+
+  /**
+   * Seconds of CPU used since {@code before}, rounded to milliseconds, by category: {@code tasks}
+   * (the workers' task threads), {@code jit}, {@code other.<service>}, and the {@code total};
+   * and {@code tasksWaitedForCpu}, the seconds the task threads were ready but not running.
+   */
+  JsonObject since(CpuUse before) {
+    Map<String, Double> seconds = new TreeMap<>();
+    double[] waited = {0};
+    threads.forEach((id, now) -> {
+      Thread then = before.threads.get(id);
+      seconds.merge(now.category(), (now.nanos() - (then == null ? 0 : then.nanos())) / 1e9, Double::sum);
+      if (now.category().equals("tasks")) {
+        waited[0] += (now.waitedNanos() - (then == null ? 0 : then.waitedNanos())) / 1e9;
+      }
+    });
+    JsonObject used = new JsonObject();
+    seconds.forEach((category, value) -> used.put(category, Bench.round3(value)));
+    return used.put("total", Bench.round3(seconds.values().stream().mapToDouble(Double::doubleValue).sum()))
+        .put("tasksWaitedForCpu", Bench.round3(waited[0]));
+  }
+}
