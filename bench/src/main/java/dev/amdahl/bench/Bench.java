@@ -176,14 +176,17 @@ final class Bench {
    * tasks one per grid entry. Returns how many rounds ran.
    */
   private static int warmUpShape(JobRunner jobs, long itersPerMs, int seconds) {
+    return repeatFor(jobs, seconds, List.of(JobRunner.noop(2000), JobRunner.spin(600, itersPerMs),
+        JobRunner.spin(300, itersPerMs * 2), JobRunner.spin(2 * CORES, itersPerMs * 100),
+        JobRunner.spin(50 * CORES, itersPerMs * 10).put("tasksPerEntry", 1)));
+  }
+
+  /** Runs {@code specs} one after the other, round after round, for about {@code seconds}; returns the rounds. */
+  private static int repeatFor(JobRunner jobs, int seconds, List<JsonObject> specs) {
     long until = System.nanoTime() + seconds * 1_000_000_000L;
     int rounds = 0;
     while (System.nanoTime() < until) {
-      jobs.run(JobRunner.noop(2000));
-      jobs.run(JobRunner.spin(600, itersPerMs));
-      jobs.run(JobRunner.spin(300, itersPerMs * 2));
-      jobs.run(JobRunner.spin(2 * CORES, itersPerMs * 100));
-      jobs.run(JobRunner.spin(50 * CORES, itersPerMs * 10).put("tasksPerEntry", 1));
+      specs.forEach(jobs::run);
       rounds++;
     }
     return rounds;
@@ -308,11 +311,12 @@ final class Bench {
         JsonArray amdahlCpu = new JsonArray();
         List<Double> ratios = new ArrayList<>();
         for (int round = 0; round < (quick ? 2 : 3); round++) {
-          double localSeconds = round % 2 == 0 ? forkJoin.seconds() : Double.NaN;
+          boolean localFirst = round % 2 == 0;
+          double localSeconds = localFirst ? forkJoin.seconds() : 0;
           CpuUse from = CpuUse.of(nodes);
           double amdahlSeconds = jobs.run(spec).seconds();
           amdahlCpu.add(CpuUse.of(nodes).since(from));
-          if (Double.isNaN(localSeconds)) {
+          if (!localFirst) {
             localSeconds = forkJoin.seconds();
           }
           localRuns.add(round3(localSeconds));
@@ -322,16 +326,17 @@ final class Bench {
         double fraction = median(ratios);
         double bestLocal = min(localRuns);
         double bestAmdahl = min(amdahlRuns);
+        double bestOfEach = ratio(bestLocal, bestAmdahl);
         efficiency.put(millis + "ms", Math.round(fraction * 1000) / 1000.0);
         details.add(new JsonObject().put("taskMillis", millis).put("tasks", tasks)
             .put("pairRatios", new JsonArray(ratios.stream().map(r -> Math.round(r * 1000) / 1000.0).toList()))
             .put("localRuns", localRuns).put("amdahlRuns", amdahlRuns)
             .put("bestOfEach", new JsonObject().put("localSeconds", bestLocal).put("amdahlSeconds", bestAmdahl)
-                .put("efficiency", ratio(bestLocal, bestAmdahl)))
+                .put("efficiency", bestOfEach))
             .put("amdahlCpuSeconds", amdahlCpu));
         log.printf("  %d ms tasks: efficiency %.3f, the median of pairs %s (local runs %s, Amdahl runs %s; best of each %.3f)%n",
             millis, fraction, ratios.stream().map(r -> String.format(java.util.Locale.ROOT, "%.3f", r)).toList(),
-            localRuns.encode(), amdahlRuns.encode(), bestLocal / bestAmdahl);
+            localRuns.encode(), amdahlRuns.encode(), bestOfEach);
       }
     } finally {
       pool.shutdownNow();
@@ -479,11 +484,7 @@ final class Bench {
         started.add(cluster.startWorker(CAPPED_WORKER_ENV));
       }
       started.forEach(worker -> worker.awaitReady(READY));
-      long until = System.nanoTime() + (quick ? 10 : 20) * 1_000_000_000L;
-      while (System.nanoTime() < until) {
-        jobs.run(JobRunner.noop(2000));
-        jobs.run(JobRunner.spin(40 * most, itersPerMs * taskMillis / 4));
-      }
+      repeatFor(jobs, quick ? 10 : 20, List.of(JobRunner.noop(2000), JobRunner.spin(40 * most, itersPerMs * taskMillis / 4)));
       if (limit != null) {
         for (int n = 1; n <= most; n++) {
           limit.limit("worker-" + n, started.get(n - 1).pid(), WORKER_CPU_SHARE);

@@ -67,17 +67,18 @@ final class CpuUse {
    */
   JsonObject since(CpuUse before) {
     Map<String, Double> seconds = new TreeMap<>();
-    double[] waited = {0};
-    threads.forEach((id, now) -> {
-      Thread then = before.threads.get(id);
-      seconds.merge(now.category(), (now.nanos() - (then == null ? 0 : then.nanos())) / 1e9, Double::sum);
+    double waited = 0;
+    for (Map.Entry<String, Thread> thread : threads.entrySet()) {
+      Thread now = thread.getValue();
+      Thread then = before.threads.getOrDefault(thread.getKey(), new Thread(now.category(), 0, 0));
+      seconds.merge(now.category(), (now.nanos() - then.nanos()) / 1e9, Double::sum);
       if (now.category().equals("tasks")) {
-        waited[0] += (now.waitedNanos() - (then == null ? 0 : then.waitedNanos())) / 1e9;
+        waited += (now.waitedNanos() - then.waitedNanos()) / 1e9;
       }
-    });
+    }
     JsonObject used = new JsonObject();
     seconds.forEach((category, value) -> used.put(category, Bench.round3(value)));
     return used.put("total", Bench.round3(seconds.values().stream().mapToDouble(Double::doubleValue).sum()))
-        .put("tasksWaitedForCpu", Bench.round3(waited[0]));
+        .put("tasksWaitedForCpu", Bench.round3(waited));
   }
 }

@@ -249,19 +249,21 @@ final class JobManager {
       }
     }
     tasks.putAll(chunk);
-    // Workers are told as soon as the first queue has keys, and again once all have: each
-    // queue is a call, and idle workers need not wait for the sixteenth.
-    boolean announced = false;
+    // Workers are told as soon as the first queue has keys, and again once all have (unless
+    // that first queue was the only one): each queue is a call, and idle workers need not wait
+    // for the sixteenth.
+    int filled = 0;
     for (int s = 0; s < Names.QUEUE_SHARDS; s++) {
       if (!byShard.get(s).isEmpty()) {
         grid.pending(s).addAll(byShard.get(s));
-        if (!announced) {
+        if (++filled == 1) {
           TaskEvents.announceQueued(node.vertx().eventBus());
-          announced = true;
         }
       }
     }
-    TaskEvents.announceQueued(node.vertx().eventBus());
+    if (filled != 1) {
+      TaskEvents.announceQueued(node.vertx().eventBus());
+    }
     long dispatchMillis = (System.nanoTime() - start) / 1_000_000;
     long dispatchedAt = System.currentTimeMillis();
     var updated = store.update(id, current -> current.put("dispatched", true)

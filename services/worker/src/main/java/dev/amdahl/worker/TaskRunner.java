@@ -28,6 +28,8 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -350,19 +352,16 @@ final class TaskRunner {
   // One key is one call to its owner; several go out as one call per member, which costs
   // a round of partition bookkeeping that a single key does not need (a job of long tasks
   // claims them one by one).
-  private Map<String, TaskEntry> claim(Set<String> keys, EntryProcessor<String, TaskEntry, TaskEntry> claim) {
-    if (keys.size() > 1) {
-      return grid.tasks().executeOnKeys(keys, claim);
-    }
-    String key = keys.iterator().next();
-    Map<String, TaskEntry> claimed = new HashMap<>(2);
-    claimed.put(key, grid.tasks().executeOnKey(key, claim));
-    return claimed;
+  // The claimed tasks; null for a key whose task could not be claimed.
+  private Collection<TaskEntry> claim(Set<String> keys, EntryProcessor<String, TaskEntry, TaskEntry> claim) {
+    return keys.size() > 1
+        ? grid.tasks().executeOnKeys(keys, claim).values()
+        : Collections.singletonList(grid.tasks().executeOnKey(keys.iterator().next(), claim));
   }
 
-  private int runAll(Map<String, TaskEntry> claimed, boolean replica) {
+  private int runAll(Collection<TaskEntry> claimed, boolean replica) {
     int started = 0;
-    for (TaskEntry task : claimed.values()) {
+    for (TaskEntry task : claimed) {
       if (task == null) {
         continue;
       }
