@@ -39,8 +39,8 @@ public final class Names {
   /** Published by a worker when the grid accepted its task result. */
   public static final String TASK_DONE = "amdahl.task.done";
   /**
-   * Published by a worker when the grid accepted a batch of its results: {@code node},
-   * {@code version} and {@code tasks}, each as in {@link #TASK_DONE}. See {@code TaskEvents}.
+   * Published by a worker when the grid accepted a batch of its results: a
+   * {@code TaskEvents.Batch} of its node, version and tasks, each as in {@link #TASK_DONE}.
    */
   public static final String TASKS_DONE = "amdahl.tasks.done";
   /** Published by the leader when a replicated task is done: the other runner stops. */

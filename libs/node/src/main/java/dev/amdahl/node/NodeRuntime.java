@@ -89,6 +89,7 @@ public final class NodeRuntime {
       }
       hazelcast = clusterManager.getHazelcastInstance();
     }
+    TaskEvents.registerCodec(vertx.eventBus());
     NodeRuntime runtime = new NodeRuntime(config, vertx, hazelcast, metrics);
     ClusterMetrics.bind(runtime);
     runtime.exitWithParent();

@@ -93,7 +93,7 @@ final class JobManager {
   void start() {
     var bus = node.vertx().eventBus();
     bus.<JsonObject>consumer(Names.TASK_DONE, m -> onLeader(() -> taskDone(m.body())));
-    bus.<JsonObject>consumer(Names.TASKS_DONE, m -> onLeader(() -> TaskEvents.forEachDone(m.body(), this::taskDone)));
+    bus.consumer(Names.TASKS_DONE, m -> onLeader(() -> TaskEvents.forEachDone(m.body(), this::taskDone)));
     bus.<JsonObject>consumer(Names.TASK_FAILED, m -> onLeader(() -> reconcile(runs.get(m.body().getString("jobId")))));
     bus.<JsonObject>consumer(Names.JOB_SUBMITTED, m -> onLeader(this::startQueued));
     bus.<JsonObject>consumer(Names.JOB_STOPPED, m -> onLeader(() -> reconcile(runs.get(m.body().getString("jobId")))));

@@ -90,7 +90,7 @@ final class LiveEvents extends VerticleBase {
   public Future<?> start() {
     EventBus bus = vertx.eventBus();
     bus.<JsonObject>consumer(Names.TASK_DONE, m -> taskDone(m.body()));
-    bus.<JsonObject>consumer(Names.TASKS_DONE, m -> TaskEvents.forEachDone(m.body(), this::taskDone));
+    bus.consumer(Names.TASKS_DONE, m -> TaskEvents.forEachDone(m.body(), this::taskDone));
     bus.<JsonObject>consumer(Names.TASK_FAILED, m -> taskFailed(m.body()));
     bus.<JsonObject>consumer(Names.TASK_RETRIED, m -> taskRetried(m.body()));
     bus.<JsonObject>consumer(Names.TASK_REQUEUED, m -> requeues.merge(

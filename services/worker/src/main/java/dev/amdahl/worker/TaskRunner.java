@@ -440,14 +440,14 @@ final class TaskRunner {
 
   /** The grid's verdict on a batch of results: count them, tell the coordinator in one event, let the tasks go. */
   private void resultsWritten(List<ResultWriter.Finished> batch, Map<String, Complete.Outcome> outcomes) {
-    JsonArray accepted = new JsonArray();
+    List<TaskEvents.Done> accepted = new ArrayList<>(batch.size());
     for (ResultWriter.Finished finished : batch) {
       TaskEntry task = finished.entry().task;
       Complete.Outcome outcome = outcomes.getOrDefault(finished.key(), Complete.Outcome.GONE);
       record(task, outcome.name().toLowerCase(Locale.ROOT));
       if (outcome == Complete.Outcome.ACCEPTED) {
         completed.addAndGet(task.getCount());
-        accepted.add(TaskEvents.done(task.getJobId(), task.getIndex(), task.getCount(), task.key(),
+        accepted.add(new TaskEvents.Done(task.getJobId(), task.getIndex(), task.getCount(), task.key(),
             finished.nanos() / 1000, finished.entry().replica));
       } else {
         discarded.addAndGet(task.getCount());
@@ -456,7 +456,7 @@ final class TaskRunner {
       release(finished.entry());
     }
     if (!accepted.isEmpty()) {
-      node.vertx().eventBus().publish(Names.TASKS_DONE, TaskEvents.batch(id, config.node().version(), accepted));
+      node.vertx().eventBus().publish(Names.TASKS_DONE, new TaskEvents.Batch(id, config.node().version(), accepted));
     }
   }
 
