@@ -294,12 +294,16 @@ final class Bench {
         for (JsonObject task : kind.split(params, tasks)) {
           work.add(() -> kind.execute(params, task, Cancellation.NONE));
         }
+        JsonArray localCpu = new JsonArray();
         Timed forkJoin = () -> {
+          CpuUse from = CpuUse.ofLocalPools();
           long t0 = System.nanoTime();
           for (Future<SpinKind.Spun> f : pool.invokeAll(work)) {
             f.get();
           }
-          return (System.nanoTime() - t0) / 1e9;
+          double seconds = (System.nanoTime() - t0) / 1e9;
+          localCpu.add(CpuUse.ofLocalPools().since(from));
+          return seconds;
         };
         // The speed of this virtual machine drifts by a few percent within a minute, and a
         // single lucky run of either side can be 5 % faster than its others. So the two sides
@@ -333,7 +337,7 @@ final class Bench {
             .put("localRuns", localRuns).put("amdahlRuns", amdahlRuns)
             .put("bestOfEach", new JsonObject().put("localSeconds", bestLocal).put("amdahlSeconds", bestAmdahl)
                 .put("efficiency", bestOfEach))
-            .put("amdahlCpuSeconds", amdahlCpu));
+            .put("amdahlCpuSeconds", amdahlCpu).put("localCpuSeconds", localCpu));
         log.printf("  %d ms tasks: efficiency %.3f, the median of pairs %s (local runs %s, Amdahl runs %s; best of each %.3f)%n",
             millis, fraction, ratios.stream().map(r -> String.format(java.util.Locale.ROOT, "%.3f", r)).toList(),
             localRuns.encode(), amdahlRuns.encode(), bestOfEach);

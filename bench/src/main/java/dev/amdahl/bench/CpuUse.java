@@ -16,8 +16,9 @@ import java.util.stream.Stream;
 /**
  * Where the CPU of a cluster's processes went: each thread's CPU time from
  * {@code /proc/<pid>/task/<tid>/schedstat}, summed into the workers' task threads, the JIT
- * compilers, and everything else per service (Hazelcast, Vert.x, the pulse, the leader...);
- * and how long the task threads, ready to run, waited for a core (the second schedstat field).
+ * compilers per service, and everything else per service (Hazelcast, Vert.x, the pulse, the
+ * leader...); and how long the task threads, ready to run, waited for a core (the second
+ * schedstat field). The same for the local pool in this JVM, whose threads count as tasks.
  * A thread that ends between two readings takes its last CPU with it (a few milliseconds at
  * most). Linux only; elsewhere every figure is zero.
  */
@@ -37,22 +38,33 @@ final class CpuUse {
   static CpuUse of(List<NodeProcess> nodes) {
     Map<String, Thread> threads = new HashMap<>();
     for (NodeProcess node : nodes) {
-      Path tasks = Path.of("/proc", Long.toString(node.pid()), "task");
-      try (Stream<Path> each = Files.list(tasks)) {
-        each.forEach(thread -> read(thread, node.service()).ifPresent(t -> threads.put(node.pid() + "/" + thread.getFileName(), t)));
-      } catch (IOException | RuntimeException e) {
-        // the process has gone: it uses nothing more
-      }
+      add(threads, node.pid(), node.service(), "amdahl-task-");
     }
     return new CpuUse(threads);
   }
 
-  private static Optional<Thread> read(Path thread, String service) {
+  /** The CPU this JVM's ForkJoinPool threads (the local pools) have used so far, as tasks. */
+  static CpuUse ofLocalPools() {
+    Map<String, Thread> threads = new HashMap<>();
+    add(threads, ProcessHandle.current().pid(), "bench", "ForkJoinPool-");
+    threads.values().removeIf(thread -> !thread.category().equals("tasks"));
+    return new CpuUse(threads);
+  }
+
+  private static void add(Map<String, Thread> threads, long pid, String service, String taskPrefix) {
+    try (Stream<Path> each = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      each.forEach(thread -> read(thread, service, taskPrefix).ifPresent(t -> threads.put(pid + "/" + thread.getFileName(), t)));
+    } catch (IOException | RuntimeException e) {
+      // the process has gone: it uses nothing more
+    }
+  }
+
+  private static Optional<Thread> read(Path thread, String service, String taskPrefix) {
     try {
       String name = Files.readString(thread.resolve("comm")).trim();
       String[] schedstat = Files.readString(thread.resolve("schedstat")).trim().split(" ");
-      String category = name.startsWith("amdahl-task-") ? "tasks"
-          : name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") ? "jit"
+      String category = name.startsWith(taskPrefix) ? "tasks"
+          : name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") ? "jit." + service
           : "other." + service;
       return Optional.of(new Thread(category, Long.parseLong(schedstat[0]), Long.parseLong(schedstat[1])));
     } catch (IOException | RuntimeException e) {
@@ -62,7 +74,7 @@ final class CpuUse {
 
   /**
    * Seconds of CPU used since {@code before}, rounded to milliseconds, by category: {@code tasks}
-   * (the workers' task threads), {@code jit}, {@code other.<service>}, and the {@code total};
+   * (the workers' task threads), {@code jit.<service>}, {@code other.<service>}, and the {@code total};
    * and {@code tasksWaitedForCpu}, the seconds the task threads were ready but not running.
    */
   JsonObject since(CpuUse before) {
