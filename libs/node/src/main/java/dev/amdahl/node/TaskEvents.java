@@ -49,7 +49,7 @@ public final class TaskEvents {
     bus.publish(Names.TASKS_QUEUED, new JsonObject());
   }
 
-  /** Lets {@code bus} send and receive {@link Batch} bodies; every clustered node registers it. */
+  /** Lets {@code bus} send and receive {@link Batch} bodies; {@code NodeRuntime.join} registers it on every node. */
   public static void registerCodec(EventBus bus) {
     bus.registerDefaultCodec(Batch.class, new BatchCodec());
   }
