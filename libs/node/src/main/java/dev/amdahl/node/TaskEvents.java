@@ -1,5 +1,6 @@
 package dev.amdahl.node;
 
+import dev.amdahl.node.grid.TaskEntry;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageCodec;
@@ -44,9 +45,70 @@ public final class TaskEvents {
     }
   }
 
-  /** Tells idle workers that tasks were put in the queues ({@link Names#TASKS_QUEUED}). */
+  /** Every pending queue, as a mask of {@link #queuedShards}: a word that does not say which. */
+  public static final int ALL_SHARDS = (1 << Names.QUEUE_SHARDS) - 1;
+
+  /**
+   * Tells idle workers that tasks were put in the queues ({@link Names#TASKS_QUEUED}), without
+   * saying which: they look in every queue.
+   */
   public static void announceQueued(EventBus bus) {
     bus.publish(Names.TASKS_QUEUED, new JsonObject());
+  }
+
+  /**
+   * Tells idle workers that the keys {@code keys} were put in the queues, and in which of
+   * them ({@code shards}): a worker looks in those queues, not in all sixteen (every look is a
+   * call to the grid, and a job's first task waited for the looks before it).
+   */
+  public static void announceQueued(EventBus bus, Iterable<String> keys) {
+    int mask = 0;
+    for (String key : keys) {
+      mask |= 1 << TaskEntry.shardOf(key);
+    }
+    announceShards(bus, mask);
+  }
+
+  /** {@link #announceQueued(EventBus, Iterable)} for the queues of {@code mask} (bit {@code s}: queue {@code s}). */
+  public static void announceShards(EventBus bus, int mask) {
+    if (mask != 0) {
+      bus.publish(Names.TASKS_QUEUED, new JsonObject().put("shards", shardList(mask)));
+    }
+  }
+
+  /**
+   * The queues that a {@link Names#TASKS_QUEUED} or {@link Names#TASK_REQUEUED} body says have
+   * new keys, as a bit mask (bit {@code s}: queue {@code s}); {@link #ALL_SHARDS} when it does
+   * not say (a word from a node before the shards were said, or one that could not tell).
+   */
+  public static int queuedShards(Object body) {
+    if (!(body instanceof JsonObject word)) {
+      return ALL_SHARDS;
+    }
+    if (word.getValue("task") instanceof String key) {
+      return 1 << TaskEntry.shardOf(key);
+    }
+    if (!(word.getValue("shards") instanceof JsonArray shards) || shards.isEmpty()) {
+      return ALL_SHARDS;
+    }
+    int mask = 0;
+    for (Object shard : shards) {
+      if (!(shard instanceof Integer s) || s < 0 || s >= Names.QUEUE_SHARDS) {
+        return ALL_SHARDS;
+      }
+      mask |= 1 << s;
+    }
+    return mask;
+  }
+
+  private static JsonArray shardList(int mask) {
+    JsonArray shards = new JsonArray();
+    for (int s = 0; s < Names.QUEUE_SHARDS; s++) {
+      if ((mask & 1 << s) != 0) {
+        shards.add(s);
+      }
+    }
+    return shards;
   }
 
   /** Lets {@code bus} send and receive {@link Batch} bodies; {@code NodeRuntime.join} registers it on every node. */

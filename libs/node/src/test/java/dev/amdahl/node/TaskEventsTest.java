@@ -53,6 +53,50 @@ class TaskEventsTest {
     assertEquals(true, fromBatch.get(1).getBoolean("replica"));
   }
 
+  @Test
+  void aWordOfQueuedTasksNamesTheirQueues() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      List<Object> words = new ArrayList<>();
+      vertx.eventBus().localConsumer(Names.TASKS_QUEUED, message -> words.add(message.body()));
+      CompletableFuture<Void> heard = new CompletableFuture<>();
+      vertx.eventBus().localConsumer(Names.TASKS_QUEUED, message -> {
+        if (words.size() == 2) {
+          heard.complete(null);
+        }
+      });
+      List<String> keys = List.of("job-1/0", "job-1/1", "job-1/2", "job-2/9");
+      int expected = 0;
+      for (String key : keys) {
+        expected |= 1 << dev.amdahl.node.grid.TaskEntry.shardOf(key);
+      }
+      TaskEvents.announceQueued(vertx.eventBus(), keys);
+      TaskEvents.announceQueued(vertx.eventBus(), List.of());  // no keys: no word at all
+      TaskEvents.announceShards(vertx.eventBus(), 0b101);
+      heard.orTimeout(10, TimeUnit.SECONDS).join();
+      assertEquals(2, words.size());
+      assertEquals(expected, TaskEvents.queuedShards(words.get(0)));
+      assertEquals(new JsonObject().put("shards", new JsonArray().add(0).add(2)), words.get(1));
+      assertEquals(0b101, TaskEvents.queuedShards(words.get(1)));
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  void aWordThatDoesNotSayWhichQueuesNamesThemAll() {
+    assertEquals(TaskEvents.ALL_SHARDS, TaskEvents.queuedShards(new JsonObject()), "a word from a coordinator before the shards were said");
+    assertEquals(TaskEvents.ALL_SHARDS, TaskEvents.queuedShards(null));
+    assertEquals(TaskEvents.ALL_SHARDS, TaskEvents.queuedShards(new JsonObject().put("shards", new JsonArray())));
+    assertEquals(TaskEvents.ALL_SHARDS, TaskEvents.queuedShards(new JsonObject().put("shards", new JsonArray().add(3).add(16))));
+    assertEquals(TaskEvents.ALL_SHARDS, TaskEvents.queuedShards(new JsonObject().put("shards", new JsonArray().add("3"))));
+    assertEquals(TaskEvents.ALL_SHARDS, TaskEvents.queuedShards(new JsonObject().put("shards", "3")));
+    assertEquals(0xFFFF, TaskEvents.ALL_SHARDS);
+    // A requeue names its task: the word names that task's queue.
+    assertEquals(1 << dev.amdahl.node.grid.TaskEntry.shardOf("job-1/7"),
+        TaskEvents.queuedShards(new JsonObject().put("task", "job-1/7").put("reason", "LEASE_EXPIRED")));
+  }
+
   /** Two clustered Vert.x nodes on real Hazelcast members in this JVM: the event goes over TCP. */
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)

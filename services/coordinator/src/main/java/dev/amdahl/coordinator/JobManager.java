@@ -55,6 +55,7 @@ final class JobManager {
   private static final Logger LOG = Logs.logger(JobManager.class);
   private static final int CHUNK = 1000;
   private static final long ORPHAN_AGE_MILLIS = 5_000;
+  private static final long RECONCILE_MILLIS = 2_000;
 
   private final NodeRuntime node;
   private final Grid grid;
@@ -95,7 +96,7 @@ final class JobManager {
     bus.<JsonObject>consumer(Names.TASK_DONE, m -> onLeader(() -> taskDone(m.body())));
     bus.consumer(Names.TASKS_DONE, m -> onLeader(() -> TaskEvents.forEachDone(m.body(), this::taskDone)));
     bus.<JsonObject>consumer(Names.TASK_FAILED, m -> onLeader(() -> reconcile(runs.get(m.body().getString("jobId")))));
-    bus.<JsonObject>consumer(Names.JOB_SUBMITTED, m -> onLeader(this::startQueued));
+    bus.<JsonObject>consumer(Names.JOB_SUBMITTED, m -> onLeader(() -> startSubmitted(m.body().getString("jobId"))));
     bus.<JsonObject>consumer(Names.JOB_STOPPED, m -> onLeader(() -> reconcile(runs.get(m.body().getString("jobId")))));
     leader.execute(this::seekLeadership);
   }
@@ -170,7 +171,7 @@ final class JobManager {
     leader.scheduleWithFixedDelay(guarded(this::tick), 250, 250, TimeUnit.MILLISECONDS);
     // A job starts at once on its "submitted" word; this finds one whose word was missed.
     leader.scheduleWithFixedDelay(guarded(this::startQueued), 2000, 2000, TimeUnit.MILLISECONDS);
-    leader.scheduleWithFixedDelay(guarded(this::reconcileAll), 2000, 2000, TimeUnit.MILLISECONDS);
+    leader.scheduleWithFixedDelay(guarded(this::reconcileAll), RECONCILE_MILLIS, RECONCILE_MILLIS, TimeUnit.MILLISECONDS);
     leader.scheduleWithFixedDelay(guarded(this::reapExpiredLeases), 1000, 1000, TimeUnit.MILLISECONDS);
     leader.scheduleWithFixedDelay(guarded(this::sweepOrphans), ORPHAN_AGE_MILLIS, ORPHAN_AGE_MILLIS, TimeUnit.MILLISECONDS);
     leader.scheduleWithFixedDelay(guarded(this::measure), 0, 2000, TimeUnit.MILLISECONDS);
@@ -191,6 +192,15 @@ final class JobManager {
   }
 
   // ---- starting jobs
+
+  /** Starts a job on its "submitted" word: read by its id, not found by a query over every job. */
+  private void startSubmitted(String id) {
+    if (id == null) {
+      startQueued();
+      return;
+    }
+    store.get(id).filter(job -> JobState.QUEUED.name().equals(job.getString("state"))).ifPresent(this::start);
+  }
 
   private void startQueued() {
     for (JsonObject job : store.inState(JobState.QUEUED)) {
@@ -249,20 +259,21 @@ final class JobManager {
       }
     }
     tasks.putAll(chunk);
-    // Workers are told as soon as the first queue has keys, and again once all have (unless
-    // that first queue was the only one): each queue is a call, and idle workers need not wait
-    // for the sixteenth.
+    // Workers are told as soon as the first queue has keys, and of the others once they all
+    // have: each queue is a call, and idle workers need not wait for the sixteenth. Each word
+    // names its queues, so that a worker looks in those and not in every one.
     int filled = 0;
     for (int s = 0; s < Names.QUEUE_SHARDS; s++) {
       if (!byShard.get(s).isEmpty()) {
         grid.pending(s).addAll(byShard.get(s));
-        if (++filled == 1) {
-          TaskEvents.announceQueued(node.vertx().eventBus());
+        if (filled == 0) {
+          TaskEvents.announceShards(node.vertx().eventBus(), 1 << s);
         }
+        filled |= 1 << s;
       }
     }
-    if (filled != 1) {
-      TaskEvents.announceQueued(node.vertx().eventBus());
+    if (Integer.bitCount(filled) > 1) {
+      TaskEvents.announceShards(node.vertx().eventBus(), filled & (filled - 1));
     }
     long dispatchMillis = (System.nanoTime() - start) / 1_000_000;
     long dispatchedAt = System.currentTimeMillis();
@@ -295,6 +306,7 @@ final class JobManager {
     if (run == null || !run.markDone(event.getInteger("index"), event.getInteger("count", 1))) {
       return;
     }
+    run.heard();
     run.recordDuration(event.getLong("micros", 0L));
     String key = event.getString("key", TaskEntry.key(run.id, event.getInteger("index")));
     if (run.replicated.contains(key)) {
@@ -312,7 +324,7 @@ final class JobManager {
       return;
     }
     long now = System.currentTimeMillis();
-    int requested = 0;
+    List<String> requested = new ArrayList<>();
     for (JobRun run : runs.values()) {
       long typical = run.typicalMicros();
       if (typical < 0) {
@@ -326,21 +338,29 @@ final class JobManager {
       for (TaskEntry task : slow) {
         if (task.getReplicaOwner() == null && run.replicated.add(task.key())) {
           grid.offer(TaskEntry.REPLICA_PREFIX + task.key());
-          requested++;
+          requested.add(TaskEntry.REPLICA_PREFIX + task.key());
           metrics.counter(MetricNames.TASKS_REPLICATED, "kind", run.kind).increment();
           LOG.info(() -> "task " + task.key() + " has run " + (now - task.getLeasedAt()) + " ms on " + task.getOwner()
               + ", typical is " + typical / 1000 + " ms: replica requested");
         }
       }
     }
-    if (requested > 0) {
-      TaskEvents.announceQueued(node.vertx().eventBus());
+    if (!requested.isEmpty()) {
+      TaskEvents.announceQueued(node.vertx().eventBus(), requested);
     }
   }
 
+  /**
+   * The safety net for missed events: reads from the grid what the events of a job have not
+   * said for a while. While its results are heard of, a job is left alone: reading the grid
+   * is a query over every finished task of the job, every time, which a large job paid for
+   * every two seconds of its run. A missed event is caught once the job's events stop.
+   */
   private void reconcileAll() {
     for (JobRun run : new ArrayList<>(runs.values())) {
-      reconcile(run);
+      if (!run.heardWithin(RECONCILE_MILLIS)) {
+        reconcile(run);
+      }
     }
   }
 

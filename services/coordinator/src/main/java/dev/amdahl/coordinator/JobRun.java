@@ -28,6 +28,8 @@ final class JobRun {
   int replicasWon;
   int doneCount;
   int persistedCount = -1;
+  /** When a task's result was last heard of (System.nanoTime), or the run began. */
+  private long heardNanos = startedNanos;
   private final BitSet done;
   private long[] micros = new long[16];
   private int timed;
@@ -78,6 +80,16 @@ final class JobRun {
     long[] sorted = Arrays.copyOf(micros, timed);
     Arrays.sort(sorted);
     return sorted[timed / 2];
+  }
+
+  /** A task's result was heard of: the events are flowing. */
+  void heard() {
+    heardNanos = System.nanoTime();
+  }
+
+  /** Whether a task's result was heard of within the last {@code millis} (or the run began then). */
+  boolean heardWithin(long millis) {
+    return System.nanoTime() - heardNanos < millis * 1_000_000;
   }
 
   void forgetDone() {

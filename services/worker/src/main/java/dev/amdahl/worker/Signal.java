@@ -16,9 +16,10 @@ final class Signal {
     }
   }
 
-  /** Waits until raised or {@code millis} have passed; clears the signal either way. */
-  void await(long millis) throws InterruptedException {
-    raised.tryAcquire(millis, TimeUnit.MILLISECONDS);
+  /** Waits until raised or {@code millis} have passed; clears the signal either way. Returns whether it was raised. */
+  boolean await(long millis) throws InterruptedException {
+    boolean wasRaised = raised.tryAcquire(millis, TimeUnit.MILLISECONDS);
     raised.drainPermits();
+    return wasRaised;
   }
 }

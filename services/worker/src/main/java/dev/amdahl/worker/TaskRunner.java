@@ -27,7 +27,6 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -69,8 +68,9 @@ final class TaskRunner {
   /**
    * How long an idle worker waits before it looks at the queues again. Whoever queues tasks
    * says so on the event bus ({@link Names#TASKS_QUEUED}, {@link Names#TASK_REQUEUED}) and wakes
-   * it at once; this is the fallback for a word that was missed. Each look is a call to each
-   * of the 16 queues, so an idle cluster pays for every look.
+   * it at once; this is the fallback for a word that was missed, and a busy worker looks in
+   * every queue at least this often too. Each look is a call to each of the 16 queues, so an
+   * idle cluster pays for every look.
    */
   private static final long IDLE_LOOK_MILLIS = 2000;
 
@@ -94,8 +94,11 @@ final class TaskRunner {
   private final Signal room = new Signal();
   /** Raised when the leader says it queued tasks: the idle puller looks at once. */
   private final Signal work = new Signal();
-  /** Counts the words that tasks were queued somewhere: after each, every queue is worth a look again. */
-  private final AtomicLong queuedWords = new AtomicLong();
+  /**
+   * The queues that words have named since the puller last looked (bit {@code s}: queue
+   * {@code s}): each is worth a look again. A word that names none names all.
+   */
+  private final AtomicInteger wordShards = new AtomicInteger(TaskEvents.ALL_SHARDS);
   private final Map<String, HeldTask> held = new ConcurrentHashMap<>();
   private final AtomicLong completed = new AtomicLong();
   private final AtomicLong failedAttempts = new AtomicLong();
@@ -146,8 +149,8 @@ final class TaskRunner {
     var bus = node.vertx().eventBus();
     bus.<JsonObject>consumer(Names.JOB_STOPPED, message -> stopJob(message.body()));
     bus.<JsonObject>consumer(Names.TASK_SUPERSEDED, message -> supersede(message.body()));
-    bus.<JsonObject>consumer(Names.TASKS_QUEUED, message -> tasksQueued());
-    bus.<JsonObject>consumer(Names.TASK_REQUEUED, message -> tasksQueued());
+    bus.consumer(Names.TASKS_QUEUED, message -> tasksQueued(TaskEvents.queuedShards(message.body())));
+    bus.consumer(Names.TASK_REQUEUED, message -> tasksQueued(TaskEvents.queuedShards(message.body())));
     node.scheduler().scheduleAtFixedRate(this::renewLeases, config.pulseMillis(), config.pulseMillis(), TimeUnit.MILLISECONDS);
     node.scheduler().scheduleAtFixedRate(this::steward, 200, 200, TimeUnit.MILLISECONDS);
     node.livenessCheck(this::livenessProblem);
@@ -173,8 +176,8 @@ final class TaskRunner {
 
   // ---- pulling
 
-  private void tasksQueued() {
-    queuedWords.incrementAndGet();
+  private void tasksQueued(int shards) {
+    wordShards.getAndAccumulate(shards, (a, b) -> a | b);
     work.raise();
   }
 
@@ -245,34 +248,37 @@ final class TaskRunner {
   }
 
   /**
-   * Which pending queues are worth a call: every one after word that tasks were queued (or
-   * after an idle wait), then only those that have not come up short since. Every look at a
-   * queue is a round trip to the grid, and towards the end of a job most queues are empty:
-   * looking in all of them for every task cost more calls than claiming and completing it.
-   * For the puller thread only.
+   * Which pending queues are worth a call: those that have not come up short since a word
+   * named them (a word that names none names all; an idle wait that no word ended looks in
+   * all). Every look at a queue is a round trip to the grid: towards the end of a job most
+   * queues are empty, and looking in all of them for every task cost more calls than
+   * claiming and completing it; at the start of a job, the first task waited for the looks
+   * in the queues before its own. For the puller thread only.
    */
   private final class QueueLooks {
-    private final BitSet emptied = new BitSet(Names.QUEUE_SHARDS);
-    private long words = -1;
+    /** Bit {@code s} set: queue {@code s} came up short, and no word has named it since. */
+    private int emptied;
+    private long lookedEverywhereAt = System.nanoTime();
 
     /** Whether queue {@code shard} may have keys. */
     boolean worthALook(int shard) {
-      long now = queuedWords.get();
-      if (now != words) {
-        words = now;
-        emptied.clear();
+      emptied &= ~wordShards.getAndSet(0);
+      // However many words come, every queue gets a look now and then: a word can be missed.
+      if (System.nanoTime() - lookedEverywhereAt > TimeUnit.MILLISECONDS.toNanos(IDLE_LOOK_MILLIS)) {
+        lookEverywhere();
       }
-      return !emptied.get(shard);
+      return (emptied & 1 << shard) == 0;
     }
 
     /** Queue {@code shard} gave fewer keys than asked for: it is empty now. */
     void cameUpShort(int shard) {
-      emptied.set(shard);
+      emptied |= 1 << shard;
     }
 
     /** Look in every queue again: the fallback for a word that was missed. */
     void lookEverywhere() {
-      emptied.clear();
+      emptied = 0;
+      lookedEverywhereAt = System.nanoTime();
     }
   }
 
@@ -291,8 +297,9 @@ final class TaskRunner {
     if (keys.isEmpty()) {
       // Nothing queued: wait for word that there is, or look again later (the word is a
       // hint that can be missed; the queues are the truth).
-      work.await(IDLE_LOOK_MILLIS);
-      looks.lookEverywhere();
+      if (!work.await(IDLE_LOOK_MILLIS)) {
+        looks.lookEverywhere();
+      }
     }
     return new Taken(keys, keys.isEmpty());
   }
@@ -323,9 +330,6 @@ final class TaskRunner {
       }
     }
     handBack(back);
-    if (!back.isEmpty()) {
-      TaskEvents.announceQueued(node.vertx().eventBus());
-    }
     return admitted;
   }
 
@@ -374,7 +378,8 @@ final class TaskRunner {
     return started;
   }
 
-  // Keys taken off a queue but not claimed are still QUEUED in the grid: put them back.
+  // Keys taken off a queue but not claimed are still QUEUED in the grid: put them back, and
+  // say where, so that a worker that found those queues empty looks again.
   private void handBack(List<String> keys) {
     if (keys.isEmpty()) {
       return;
@@ -382,6 +387,7 @@ final class TaskRunner {
     Map<Integer, List<String>> byShard = new HashMap<>();
     keys.forEach(key -> byShard.computeIfAbsent(TaskEntry.shardOf(key), s -> new ArrayList<>()).add(key));
     byShard.forEach((shard, some) -> grid.pending(shard).addAll(some));
+    TaskEvents.announceQueued(node.vertx().eventBus(), keys);
   }
 
   // ---- running
@@ -498,7 +504,7 @@ final class TaskRunner {
       long backoff = Math.min(5_000, 100L << Math.min(6, task.getAttempt()));
       node.scheduler().schedule(() -> {
         grid.offer(task.key());
-        TaskEvents.announceQueued(node.vertx().eventBus());
+        TaskEvents.announceQueued(node.vertx().eventBus(), List.of(task.key()));
       }, backoff, TimeUnit.MILLISECONDS);
     } else if (TaskEntry.FAILED.equals(state)) {
       node.vertx().eventBus().publish(Names.TASK_FAILED, new JsonObject()
@@ -671,8 +677,9 @@ final class TaskRunner {
       }
       if (Boolean.TRUE.equals(grid.tasks().executeOnKey(key, new Requeue(id, Requeue.Reason.HANDED_BACK)))) {
         metrics.counter(MetricNames.TASKS_REQUEUED, "reason", "handed_back").increment();
-        node.vertx().eventBus().publish(Names.TASK_REQUEUED, new JsonObject().put("task", key).put("reason", Requeue.Reason.HANDED_BACK.name()).put("owner", id));
+        // Queued before the word goes out: a worker that looks on hearing it finds the key.
         grid.offer(key);
+        node.vertx().eventBus().publish(Names.TASK_REQUEUED, new JsonObject().put("task", key).put("reason", Requeue.Reason.HANDED_BACK.name()).put("owner", id));
         count++;
       }
     }
