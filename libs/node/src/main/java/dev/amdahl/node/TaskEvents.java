@@ -49,17 +49,10 @@ public final class TaskEvents {
   public static final int ALL_SHARDS = (1 << Names.QUEUE_SHARDS) - 1;
 
   /**
-   * Tells idle workers that tasks were put in the queues ({@link Names#TASKS_QUEUED}), without
-   * saying which: they look in every queue.
-   */
-  public static void announceQueued(EventBus bus) {
-    bus.publish(Names.TASKS_QUEUED, new JsonObject());
-  }
-
-  /**
-   * Tells idle workers that the keys {@code keys} were put in the queues, and in which of
-   * them ({@code shards}): a worker looks in those queues, not in all sixteen (every look is a
-   * call to the grid, and a job's first task waited for the looks before it).
+   * Tells idle workers ({@link Names#TASKS_QUEUED}) that the keys {@code keys} were put in the
+   * queues, and in which of them ({@code shards}): a worker looks in those queues, not in all
+   * sixteen (every look is a call to the grid, and a job's first task waited for the looks
+   * before it). A word without shards, as nodes before this one sent, names every queue.
    */
   public static void announceQueued(EventBus bus, Iterable<String> keys) {
     int mask = 0;

@@ -1,6 +1,7 @@
 package dev.amdahl.node;
 
 import com.hazelcast.config.Config;
+import dev.amdahl.node.grid.TaskEntry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -68,7 +69,7 @@ class TaskEventsTest {
       List<String> keys = List.of("job-1/0", "job-1/1", "job-1/2", "job-2/9");
       int expected = 0;
       for (String key : keys) {
-        expected |= 1 << dev.amdahl.node.grid.TaskEntry.shardOf(key);
+        expected |= 1 << TaskEntry.shardOf(key);
       }
       TaskEvents.announceQueued(vertx.eventBus(), keys);
       TaskEvents.announceQueued(vertx.eventBus(), List.of());  // no keys: no word at all
@@ -93,7 +94,7 @@ class TaskEventsTest {
     assertEquals(TaskEvents.ALL_SHARDS, TaskEvents.queuedShards(new JsonObject().put("shards", "3")));
     assertEquals(0xFFFF, TaskEvents.ALL_SHARDS);
     // A requeue names its task: the word names that task's queue.
-    assertEquals(1 << dev.amdahl.node.grid.TaskEntry.shardOf("job-1/7"),
+    assertEquals(1 << TaskEntry.shardOf("job-1/7"),
         TaskEvents.queuedShards(new JsonObject().put("task", "job-1/7").put("reason", "LEASE_EXPIRED")));
   }
 

@@ -272,8 +272,9 @@ final class JobManager {
         filled |= 1 << s;
       }
     }
-    if (Integer.bitCount(filled) > 1) {
-      TaskEvents.announceShards(node.vertx().eventBus(), filled & (filled - 1));
+    int others = filled & (filled - 1);  // all but the lowest bit: the first queue, announced already
+    if (others != 0) {
+      TaskEvents.announceShards(node.vertx().eventBus(), others);
     }
     long dispatchMillis = (System.nanoTime() - start) / 1_000_000;
     long dispatchedAt = System.currentTimeMillis();
@@ -337,8 +338,9 @@ final class JobManager {
           Predicates.lessThan("leasedAt", now - threshold)));
       for (TaskEntry task : slow) {
         if (task.getReplicaOwner() == null && run.replicated.add(task.key())) {
-          grid.offer(TaskEntry.REPLICA_PREFIX + task.key());
-          requested.add(TaskEntry.REPLICA_PREFIX + task.key());
+          String replicaKey = TaskEntry.REPLICA_PREFIX + task.key();
+          grid.offer(replicaKey);
+          requested.add(replicaKey);
           metrics.counter(MetricNames.TASKS_REPLICATED, "kind", run.kind).increment();
           LOG.info(() -> "task " + task.key() + " has run " + (now - task.getLeasedAt()) + " ms on " + task.getOwner()
               + ", typical is " + typical / 1000 + " ms: replica requested");

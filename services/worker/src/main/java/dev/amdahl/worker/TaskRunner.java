@@ -260,13 +260,17 @@ final class TaskRunner {
     private int emptied;
     private long lookedEverywhereAt = System.nanoTime();
 
-    /** Whether queue {@code shard} may have keys. */
-    boolean worthALook(int shard) {
+    /** Before a round of looks: takes in the queues that words have named since the last. */
+    void hearWords() {
       emptied &= ~wordShards.getAndSet(0);
       // However many words come, every queue gets a look now and then: a word can be missed.
       if (System.nanoTime() - lookedEverywhereAt > TimeUnit.MILLISECONDS.toNanos(IDLE_LOOK_MILLIS)) {
         lookEverywhere();
       }
+    }
+
+    /** Whether queue {@code shard} may have keys. */
+    boolean worthALook(int shard) {
       return (emptied & 1 << shard) == 0;
     }
 
@@ -284,6 +288,7 @@ final class TaskRunner {
 
   private Taken take(QueueLooks looks, int firstShard, int max) throws InterruptedException {
     List<String> keys = new ArrayList<>(max);
+    looks.hearWords();
     for (int i = 0; i < Names.QUEUE_SHARDS && keys.size() < max; i++) {
       int shard = (firstShard + i) % Names.QUEUE_SHARDS;
       if (!looks.worthALook(shard)) {
