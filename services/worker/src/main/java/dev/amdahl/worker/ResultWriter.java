@@ -8,8 +8,10 @@ import dev.amdahl.node.grid.Grid;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -22,11 +24,18 @@ import java.util.logging.Logger;
  * Writes task results to the grid in batches: group commit.
  *
  * <p>Executor threads hand a finished task over and go on to the next one. One writer thread
- * takes whatever has finished meanwhile, up to {@link #MAX_BATCH}, and writes it: a single
- * result with {@link Complete} (no added latency when the load is light), several with one
- * {@link CompleteBatch} per grid member, each carrying only the results of the keys that
- * member owns. While a batch is on the wire the next one gathers, so the batches grow
- * exactly as fast as the tasks finish: no timer, no waiting for a batch to fill.
+ * takes whatever has finished meanwhile, up to {@link #MAX_BATCH}, and writes it: up to
+ * {@link #FEW} results with a {@link Complete} each, sent all at once (no added latency when
+ * the load is light), more with one {@link CompleteBatch} per grid member, each carrying only
+ * the results of the keys that member owns. While a batch is on the wire the next one
+ * gathers, so the batches grow exactly as fast as the tasks finish.
+ *
+ * <p>A batch of fewer than {@link #ENOUGH} results also waits, for at most
+ * {@link #LINGER_MILLIS}, while the worker still has tasks of the batch's jobs to finish:
+ * their results are due, and the batch's one event to the coordinator serves them all. A job
+ * of 100 ms tasks on two threads sends one event per two tasks instead of one per task. The wait
+ * never delays a job's end: the last results this worker holds of a job go out at once, and a
+ * job cannot end while this worker still runs some of its tasks.
  *
  * <p>A task stays held (and its lease renewed) until its result is written; if the grid
  * cannot be reached the batch is tried again, and if it never can, the leases lapse and the
@@ -35,8 +44,19 @@ import java.util.logging.Logger;
 final class ResultWriter {
   private static final Logger LOG = Logs.logger(ResultWriter.class);
   static final int MAX_BATCH = 512;
+  /** Batches up to this size are written with a call per result ({@link #writeEach}). */
+  static final int FEW = 4;
+  /** How long a batch waits at most for the results still due from the worker's running tasks. */
+  static final long LINGER_MILLIS = 100;
+  /**
+   * A batch of this many results goes out without waiting for more: its costs are shared well
+   * enough, and writing it while the next one gathers keeps a job of short tasks flowing.
+   */
+  static final int ENOUGH = 8;
   private static final int ATTEMPTS = 5;
   private static final long WRITE_TIMEOUT_SECONDS = 30;
+  /** Put in the queue by {@link #close}: wakes the writer, which writes what is left and stops. */
+  private static final Finished CLOSING = new Finished(null, null, 0);
 
   /** A task that ran, its encoded result, and how long it ran. */
   record Finished(HeldTask entry, byte[] result, long nanos) {
@@ -47,6 +67,9 @@ final class ResultWriter {
 
   /** What the writer reports: each batch with the grid's verdict on every result. */
   interface Sink {
+    /** Whether the worker still has tasks of one of {@code jobIds} to finish: more results are due. */
+    boolean moreDue(Set<String> jobIds);
+
     void written(List<Finished> batch, Map<String, Complete.Outcome> outcomes);
 
     /** The batch could not be written at all; its tasks will run again when their leases lapse. */
@@ -58,9 +81,15 @@ final class ResultWriter {
   private final Sink sink;
   private final LinkedBlockingQueue<Finished> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
+  private final long lingerNanos;
   private volatile boolean open = true;
 
   ResultWriter(Grid grid, String by, Sink sink) {
+    this(grid, by, sink, LINGER_MILLIS);
+  }
+
+  ResultWriter(Grid grid, String by, Sink sink, long lingerMillis) {
+    this.lingerNanos = TimeUnit.MILLISECONDS.toNanos(lingerMillis);
     this.grid = grid;
     this.by = by;
     this.sink = sink;
@@ -79,6 +108,7 @@ final class ResultWriter {
   /** Writes what is queued, then stops. */
   void close(long waitMillis) {
     open = false;
+    queue.add(CLOSING);
     try {
       thread.join(waitMillis);
     } catch (InterruptedException e) {
@@ -90,13 +120,13 @@ final class ResultWriter {
     List<Finished> batch = new ArrayList<>();
     while (open || !queue.isEmpty()) {
       try {
-        Finished first = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
-        }
-        batch.add(first);
+        batch.add(queue.take());
         queue.drainTo(batch, MAX_BATCH - 1);
-        writeWithRetries(batch);
+        linger(batch);
+        batch.removeIf(finished -> finished == CLOSING);
+        if (!batch.isEmpty()) {
+          writeWithRetries(batch);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -105,6 +135,28 @@ final class ResultWriter {
       } finally {
         batch.clear();
       }
+    }
+  }
+
+  /** Adds to {@code batch} the results that arrive while more of its jobs' results are due, up to {@link #ENOUGH}, for at most the linger. */
+  private void linger(List<Finished> batch) throws InterruptedException {
+    Set<String> jobs = new HashSet<>();
+    long deadline = System.nanoTime() + lingerNanos;
+    for (int seen = 0; ; ) {
+      for (; seen < batch.size(); seen++) {
+        if (batch.get(seen) != CLOSING) {
+          jobs.add(batch.get(seen).entry().task.getJobId());
+        }
+      }
+      if (!open || batch.size() >= ENOUGH || jobs.isEmpty() || !sink.moreDue(jobs)) {
+        return;
+      }
+      Finished next = queue.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      if (next == null) {
+        return;
+      }
+      batch.add(next);
+      queue.drainTo(batch, MAX_BATCH - batch.size());
     }
   }
 
@@ -132,17 +184,34 @@ final class ResultWriter {
     }
   }
 
+  /**
+   * A few results go out as one call per result, all at once: each is a single operation on
+   * its key's partition, where a call for several keys is fanned out over their partitions on
+   * the member and gathered again, which costs more than the calls it saves while a batch is
+   * small.
+   */
+  private List<Finished> writeEach(List<Finished> batch, Map<String, Complete.Outcome> outcomes) throws InterruptedException {
+    List<CompletionStage<Complete.Outcome>> calls = new ArrayList<>(batch.size());
+    for (Finished finished : batch) {
+      calls.add(grid.tasks().submitToKey(finished.key(), new Complete(by, finished.result(), finished.nanos() / 1000)));
+    }
+    List<Finished> failed = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      Finished finished = batch.get(i);
+      try {
+        outcomes.put(finished.key(), calls.get(i).toCompletableFuture().get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+      } catch (ExecutionException | TimeoutException | RuntimeException e) {
+        LOG.info(() -> "writing the result of " + finished.key() + " failed; trying again: " + e);
+        failed.add(finished);
+      }
+    }
+    return failed;
+  }
+
   /** Writes {@code batch}, adding each verdict to {@code outcomes}; returns what could not be written. */
   private List<Finished> write(List<Finished> batch, Map<String, Complete.Outcome> outcomes) throws InterruptedException {
-    if (batch.size() == 1) {
-      Finished only = batch.get(0);
-      try {
-        outcomes.put(only.key(), grid.tasks().executeOnKey(only.key(), new Complete(by, only.result(), only.nanos() / 1000)));
-        return List.of();
-      } catch (RuntimeException e) {
-        LOG.info(() -> "writing the result of " + only.key() + " failed; trying again: " + e);
-        return batch;
-      }
+    if (batch.size() <= FEW) {
+      return writeEach(batch, outcomes);
     }
     // One operation per member that owns some of the keys, carrying only those results. An
     // owner that changes meanwhile (a migration) costs a forward, not a wrong answer.

@@ -128,6 +128,16 @@ final class TaskRunner {
     this.prefetch = new Prefetch(config.threads(), config.baseHeld(), config.maxHeld());
     this.writer = new ResultWriter(grid, id, new ResultWriter.Sink() {
       @Override
+      public boolean moreDue(Set<String> jobIds) {
+        for (HeldTask entry : held.values()) {
+          if (!entry.executed && !entry.isCancelled() && jobIds.contains(entry.task.getJobId())) {
+            return true;
+          }
+        }
+        return false;
+      }
+
+      @Override
       public void written(List<ResultWriter.Finished> batch, Map<String, Complete.Outcome> outcomes) {
         resultsWritten(batch, outcomes);
       }
@@ -412,6 +422,8 @@ final class TaskRunner {
         timer.record(nanos / task.getCount(), TimeUnit.NANOSECONDS);
       }
       prefetch.ran(task.getJobId(), nanos / 1000);
+      // Done before the hand-over: the writer, seeing this task still unfinished, would wait for its result.
+      entry.executed = true;
       writer.offer(new ResultWriter.Finished(entry, result, nanos));
       handedOver = true;
     } catch (CancelledException | InterruptedException e) {
