@@ -31,8 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The result writer against a real (embedded, single) Hazelcast member: results due soon share
  * a write, a batch of enough results and a result with nothing more due are not held back,
- * and closing does not wait out a linger. The linger is a minute here, so that a result held back by mistake cannot pass for
- * one written at once.
+ * and closing does not wait out a linger. The linger is a minute here, so that a result held
+ * back by mistake cannot pass for one written at once.
  */
 class ResultWriterTest {
   private static final String BY = "worker-test";
