@@ -141,7 +141,9 @@ function onJob(job) {
   if (job.kind === 'mandelbrot') {
     if (tiles.jobId === job.id) {
       tiles.jobChanged(job);
-    } else if (!known && state.follow && !isFinal(job.state)) {
+    } else if (!known && state.follow && job.state !== 'FAILED' && job.state !== 'CANCELLED') {
+      // A job can succeed before the page first hears of it (a small image takes a fraction
+      // of a second, the feed flushes four times a second): followed, it shows the finished image.
       tiles.select(job, state.maxLiveTiles);
     }
   }
