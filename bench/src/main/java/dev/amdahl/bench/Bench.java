@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,7 +63,11 @@ final class Bench {
   private static final Map<String, String> CAPPED_WORKER_ENV = Map.of("AMDAHL_WORKER_THREADS", "1",
       "JAVA_TOOL_OPTIONS", "-XX:ActiveProcessorCount=1");
 
+  /** The parts of the suite, in the order they run; {@code --only} picks some of them. */
+  static final List<String> PARTS = List.of("noop", "efficiency", "upgrade", "scaling");
+
   private final boolean quick;
+  private final Set<String> only;
   private final Path home;
   private final Path out;
   private final PrintStream log;
@@ -70,8 +75,10 @@ final class Bench {
   private final long started = System.nanoTime();
   private final String clusterName = "amdahl-bench-" + ProcessHandle.current().pid();
 
-  Bench(boolean quick, Path home, Path out, PrintStream log) {
+  /** @param only the {@link #PARTS} to run: all of them, or some to reproduce one number in minutes */
+  Bench(boolean quick, Set<String> only, Path home, Path out, PrintStream log) {
     this.quick = quick;
+    this.only = Set.copyOf(only);
     this.home = home;
     this.out = out;
     this.log = log;
@@ -79,7 +86,8 @@ final class Bench {
 
   JsonObject run() throws Exception {
     Files.createDirectories(out);
-    result.put("quick", quick).put("startedAt", Instant.now().toString()).put("machine", Machine.describe());
+    result.put("quick", quick).put("parts", new JsonArray(PARTS.stream().filter(only::contains).toList()))
+        .put("startedAt", Instant.now().toString()).put("machine", Machine.describe());
     long itersPerMs = calibrate();
     result.put("spinIterationsPerMs", itersPerMs);
     Path logs = home.resolve(".amdahl").resolve("bench-logs");
@@ -91,29 +99,39 @@ final class Bench {
       result.put("gridAndCoordinatorReadyMillis", millisSince(clusterStart));
       JobRunner jobs = new JobRunner(cluster.url(), cluster.token());
       JsonArray readyMillis = new JsonArray();
-      NodeProcess single = startTimed(cluster, SINGLE_WORKER_ENV, readyMillis);
-      pause(2000);
-      JsonArray idle = footprints(cluster);
-      result.put("footprint", new JsonObject().put("idle", idle));
-      result.put("idleWorkerRssMiB", idle.stream().map(JsonObject.class::cast)
-          .filter(n -> n.getString("service").equals("worker"))
-          .mapToDouble(n -> n.getDouble("rssMiB")).max().orElse(Double.NaN));
-      phase("warm-up", () -> warmUp(jobs, itersPerMs));
-      phase("noop", () -> noop(cluster, jobs));
-      phase("efficiency", () -> efficiency(cluster, jobs, itersPerMs));
-      single.stop(Duration.ofSeconds(40));
-      List<NodeProcess> workers = new ArrayList<>();
-      for (int i = 0; i < 2; i++) {
-        workers.add(startTimed(cluster, WORKER_ENV, readyMillis));
+      if (only.contains("noop") || only.contains("efficiency")) {
+        NodeProcess single = startTimed(cluster, SINGLE_WORKER_ENV, readyMillis);
+        pause(2000);
+        JsonArray idle = footprints(cluster);
+        result.put("footprint", new JsonObject().put("idle", idle));
+        result.put("idleWorkerRssMiB", idle.stream().map(JsonObject.class::cast)
+            .filter(n -> n.getString("service").equals("worker"))
+            .mapToDouble(n -> n.getDouble("rssMiB")).max().orElse(Double.NaN));
+        phase("warm-up", () -> warmUp(jobs, itersPerMs));
+        if (only.contains("noop")) {
+          phase("noop", () -> noop(cluster, jobs));
+        }
+        if (only.contains("efficiency")) {
+          phase("efficiency", () -> efficiency(cluster, jobs, itersPerMs));
+        }
+        single.stop(Duration.ofSeconds(40));
+      }
+      if (only.contains("upgrade")) {
+        List<NodeProcess> workers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+          workers.add(startTimed(cluster, WORKER_ENV, readyMillis));
+        }
+        phase("upgrade", () -> {
+          step("warming up the two workers of the rolling upgrades (not measured)");
+          warmUpShape(jobs, itersPerMs, quick ? 5 : 10);
+          upgrades(cluster, jobs, workers, itersPerMs);
+        });
+        cluster.workers().stream().filter(NodeProcess::isAlive).forEach(w -> w.stop(Duration.ofSeconds(40)));
       }
       result.put("workerReadyMillis", readyMillis);
-      phase("upgrade", () -> {
-        step("warming up the two workers of the rolling upgrades (not measured)");
-        warmUpShape(jobs, itersPerMs, quick ? 5 : 10);
-        upgrades(cluster, jobs, workers, itersPerMs);
-      });
-      cluster.workers().stream().filter(NodeProcess::isAlive).forEach(w -> w.stop(Duration.ofSeconds(40)));
-      phase("scaling", () -> scaling(cluster, jobs, itersPerMs));
+      if (only.contains("scaling")) {
+        phase("scaling", () -> scaling(cluster, jobs, itersPerMs));
+      }
     }
     result.put("durationSeconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
     result.put("goals", Goals.check(result));

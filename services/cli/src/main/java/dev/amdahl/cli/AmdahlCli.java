@@ -25,7 +25,9 @@ public final class AmdahlCli {
                                                   | mandelbrot {width,height,maxIterations,centerX,centerY,scale}
                                                   | sleep {tasks,millis} | spin {tasks,iterations}
         demo                                a local cluster, a demo job with its result, the dashboard left running
-        bench [--quick] [--out DIR]         the benchmark suite; writes bench-results/latest.json and PNG charts
+        bench [--quick] [--only PART,...] [--out DIR]
+                                            the benchmark suite, or some of its parts (noop, efficiency,
+                                            upgrade, scaling); writes bench-results/latest.json and PNG charts
       """;
 
   private AmdahlCli() {
