@@ -28,13 +28,16 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -368,14 +371,41 @@ final class TaskRunner {
     return started;
   }
 
-  // One key is one call to its owner; several go out as one call per member, which costs
-  // a round of partition bookkeeping that a single key does not need (a job of long tasks
-  // claims them one by one).
-  // The claimed tasks; null for a key whose task could not be claimed.
+  /**
+   * Claims {@code keys}; the claimed tasks, with null for a key whose task could not be claimed.
+   * A few keys go out as one single-key call each, all at once, as a few results do
+   * ({@link ResultWriter#FEW}): a call for several keys is fanned out over their partitions on
+   * the member and gathered again, a round of bookkeeping on its generic threads that costs
+   * more than the calls it saves. A job of long tasks claims one or two at a time.
+   */
   private Collection<TaskEntry> claim(Set<String> keys, EntryProcessor<String, TaskEntry, TaskEntry> claim) {
-    return keys.size() > 1
-        ? grid.tasks().executeOnKeys(keys, claim).values()
-        : Collections.singletonList(grid.tasks().executeOnKey(keys.iterator().next(), claim));
+    if (keys.size() > ResultWriter.FEW) {
+      return grid.tasks().executeOnKeys(keys, claim).values();
+    }
+    List<CompletionStage<TaskEntry>> calls = new ArrayList<>(keys.size());
+    for (String key : keys) {
+      calls.add(grid.tasks().submitToKey(key, claim));
+    }
+    // Every call is waited for, even after one failed: a claim that went through holds a lease,
+    // and its task runs here. One that failed may have gone through too: it comes back when its
+    // lease lapses, as with a call for several keys that failed.
+    List<TaskEntry> claimed = new ArrayList<>(calls.size());
+    RuntimeException failure = null;
+    for (CompletionStage<TaskEntry> call : calls) {
+      try {
+        claimed.add(call.toCompletableFuture().join());
+      } catch (CompletionException | CancellationException e) {
+        failure = e;
+      }
+    }
+    if (failure != null) {
+      if (claimed.stream().allMatch(Objects::isNull)) {
+        throw failure;
+      }
+      LOG.log(Level.WARNING, "claiming " + (keys.size() - claimed.size()) + " of " + keys.size()
+          + " tasks failed; they come back when their leases lapse", failure);
+    }
+    return claimed;
   }
 
   private int runAll(Collection<TaskEntry> claimed, boolean replica) {
