@@ -190,12 +190,13 @@ final class Bench {
   }
 
   /**
-   * For about {@code seconds}: no-op tasks, grouped 1 and 2 ms tasks, 100 ms tasks and 10 ms
-   * tasks one per grid entry. Returns how many rounds ran.
+   * For about {@code seconds}: no-op tasks, grouped 1 and 2 ms tasks, 100 ms tasks (ten per
+   * core, so that their results go out in batches as the measured job's do) and 10 ms tasks one
+   * per grid entry. Returns how many rounds ran.
    */
   private static int warmUpShape(JobRunner jobs, long itersPerMs, int seconds) {
     return repeatFor(jobs, seconds, List.of(JobRunner.noop(2000), JobRunner.spin(600, itersPerMs),
-        JobRunner.spin(300, itersPerMs * 2), JobRunner.spin(2 * CORES, itersPerMs * 100),
+        JobRunner.spin(300, itersPerMs * 2), JobRunner.spin(10 * CORES, itersPerMs * 100),
         JobRunner.spin(50 * CORES, itersPerMs * 10).put("tasksPerEntry", 1)));
   }
 
