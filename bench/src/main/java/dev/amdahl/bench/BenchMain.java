@@ -30,11 +30,12 @@ public final class BenchMain {
         out = Path.of(rest.get(++i));
       } else if (arg.equals("--only")) {
         only.clear();
-        for (String part : rest.get(++i).split(",")) {
-          if (!Bench.PARTS.contains(part.trim())) {
-            fail("--only: unknown part '" + part.trim() + "' (parts: " + String.join(", ", Bench.PARTS) + ")\n" + usage);
+        for (String given : rest.get(++i).split(",")) {
+          String part = given.trim();
+          if (!Bench.PARTS.contains(part)) {
+            fail("--only: unknown part '" + part + "' (parts: " + String.join(", ", Bench.PARTS) + ")\n" + usage);
           }
-          only.add(part.trim());
+          only.add(part);
         }
       } else if (!arg.equals("--quick")) {
         fail("unknown option " + arg + "\n" + usage);

@@ -25,7 +25,7 @@ import java.util.logging.Logger;
  *
  * <p>Executor threads hand a finished task over and go on to the next one. One writer thread
  * takes whatever has finished meanwhile, up to {@link #MAX_BATCH}, and writes it: up to
- * {@link #FEW} results with a {@link Complete} each, sent all at once (no added latency when
+ * {@link FewKeys#MAX} results with a {@link Complete} each, sent all at once (no added latency when
  * the load is light), more with one {@link CompleteBatch} per grid member, each carrying only
  * the results of the keys that member owns. While a batch is on the wire the next one
  * gathers, so the batches grow exactly as fast as the tasks finish.
@@ -46,8 +46,6 @@ import java.util.logging.Logger;
 final class ResultWriter {
   private static final Logger LOG = Logs.logger(ResultWriter.class);
   static final int MAX_BATCH = 512;
-  /** Batches up to this size are written with a call per result ({@link #writeEach}). */
-  static final int FEW = 4;
   /**
    * How long a batch waits at most for the results still due from the worker's running tasks.
    * At 100 ms, a job of 100 ms tasks on two threads wrote two or three results at a time: 200
@@ -203,13 +201,15 @@ final class ResultWriter {
     for (Finished finished : batch) {
       calls.add(grid.tasks().submitToKey(finished.key(), new Complete(by, finished.result(), finished.nanos() / 1000)));
     }
+    List<FewKeys.Answer<Complete.Outcome>> answers = FewKeys.awaitAll(calls, WRITE_TIMEOUT_SECONDS);
     List<Finished> failed = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
       Finished finished = batch.get(i);
-      try {
-        outcomes.put(finished.key(), calls.get(i).toCompletableFuture().get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS));
-      } catch (ExecutionException | TimeoutException | RuntimeException e) {
-        LOG.info(() -> "writing the result of " + finished.key() + " failed; trying again: " + e);
+      FewKeys.Answer<Complete.Outcome> answer = answers.get(i);
+      if (answer.failure() == null) {
+        outcomes.put(finished.key(), answer.value());
+      } else {
+        LOG.info(() -> "writing the result of " + finished.key() + " failed; trying again: " + answer.failure());
         failed.add(finished);
       }
     }
@@ -218,7 +218,7 @@ final class ResultWriter {
 
   /** Writes {@code batch}, adding each verdict to {@code outcomes}; returns what could not be written. */
   private List<Finished> write(List<Finished> batch, Map<String, Complete.Outcome> outcomes) throws InterruptedException {
-    if (batch.size() <= FEW) {
+    if (batch.size() <= FewKeys.MAX) {
       return writeEach(batch, outcomes);
     }
     // One operation per member that owns some of the keys, carrying only those results. An

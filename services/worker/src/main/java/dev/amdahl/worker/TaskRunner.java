@@ -35,8 +35,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -76,6 +74,11 @@ final class TaskRunner {
    * idle cluster pays for every look.
    */
   private static final long IDLE_LOOK_MILLIS = 2000;
+  /**
+   * How long a claim of a few keys waits for its calls: longer than Hazelcast's own invocation
+   * timeout, which ends a call that gets no answer first, as it ends a call for several keys.
+   */
+  private static final long CLAIM_TIMEOUT_SECONDS = 300;
 
   /** Why a task attempt was stopped: the {@code reason} tag of {@link MetricNames#TASKS_CANCELLED}. */
   static final String USER = "user";
@@ -351,7 +354,7 @@ final class TaskRunner {
     return admitted;
   }
 
-  private int claimAndRun(List<String> keys) {
+  private int claimAndRun(List<String> keys) throws InterruptedException {
     Set<String> tasks = new HashSet<>();
     Set<String> replicas = new HashSet<>();
     for (String key : keys) {
@@ -373,34 +376,32 @@ final class TaskRunner {
 
   /**
    * Claims {@code keys}; the claimed tasks, with null for a key whose task could not be claimed.
-   * A few keys go out as one single-key call each, all at once, as a few results do
-   * ({@link ResultWriter#FEW}): a call for several keys is fanned out over their partitions on
-   * the member and gathered again, a round of bookkeeping on its generic threads that costs
-   * more than the calls it saves. A job of long tasks claims one or two at a time.
+   * A few go out as a call each ({@link FewKeys}): a job of long tasks claims one or two at a time.
    */
-  private Collection<TaskEntry> claim(Set<String> keys, EntryProcessor<String, TaskEntry, TaskEntry> claim) {
-    if (keys.size() > ResultWriter.FEW) {
+  private Collection<TaskEntry> claim(Set<String> keys, EntryProcessor<String, TaskEntry, TaskEntry> claim)
+      throws InterruptedException {
+    if (keys.size() > FewKeys.MAX) {
       return grid.tasks().executeOnKeys(keys, claim).values();
     }
     List<CompletionStage<TaskEntry>> calls = new ArrayList<>(keys.size());
     for (String key : keys) {
       calls.add(grid.tasks().submitToKey(key, claim));
     }
-    // Every call is waited for, even after one failed: a claim that went through holds a lease,
-    // and its task runs here. One that failed may have gone through too: it comes back when its
-    // lease lapses, as with a call for several keys that failed.
+    // A claim that went through holds a lease, and its task runs here. One that failed may have
+    // gone through too: it comes back when its lease lapses, as with a call for several keys
+    // that failed.
     List<TaskEntry> claimed = new ArrayList<>(calls.size());
-    RuntimeException failure = null;
-    for (CompletionStage<TaskEntry> call : calls) {
-      try {
-        claimed.add(call.toCompletableFuture().join());
-      } catch (CompletionException | CancellationException e) {
-        failure = e;
+    Exception failure = null;
+    for (FewKeys.Answer<TaskEntry> answer : FewKeys.awaitAll(calls, CLAIM_TIMEOUT_SECONDS)) {
+      if (answer.failure() == null) {
+        claimed.add(answer.value());
+      } else {
+        failure = answer.failure();
       }
     }
     if (failure != null) {
       if (claimed.stream().allMatch(Objects::isNull)) {
-        throw failure;
+        throw new IllegalStateException("claiming " + keys.size() + " tasks failed", failure);
       }
       LOG.log(Level.WARNING, "claiming " + (keys.size() - claimed.size()) + " of " + keys.size()
           + " tasks failed; they come back when their leases lapse", failure);
