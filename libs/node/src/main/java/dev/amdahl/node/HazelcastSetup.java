@@ -83,6 +83,11 @@ public final class HazelcastSetup {
     // member would still probe them all every 5 s. Ours come from Micrometer (GridMetrics
     // reads the map and queue statistics directly).
     config.getMetricsConfig().setEnabled(false);
+    // A response is handled by the I/O thread that read it instead of being handed on to a
+    // response thread: one thread wake-up less for every call a node makes, and a call's
+    // answer reaches its waiter sooner. Nothing of ours blocks in a callback on a Hazelcast
+    // future (our callers wait with get), which is what would stall that I/O thread.
+    config.setProperty("hazelcast.operation.response.thread.count", "0");
   }
 
   private static void setupStructures(Config config) {
