@@ -74,6 +74,25 @@ final class Prefetch {
    * progress, once at least half of what that window holds ahead of the threads has run.
    */
   int room(int held) {
+    Window window = window();
+    int free = window.deepest() - held;
+    return free >= window.pullAt() ? free : 0;
+  }
+
+  /**
+   * How many of the held tasks must still end before there is room to pull ({@link #room} is
+   * above zero then, unless the window changes meanwhile); 0 if there is room now.
+   */
+  int endsShortOfRoom(int held) {
+    Window window = window();
+    return Math.max(0, window.pullAt() - (window.deepest() - held));
+  }
+
+  /** The deepest window of a job in progress, and how much of it must be free for a pull. */
+  private record Window(int deepest, int pullAt) {
+  }
+
+  private Window window() {
     int deepest = base;
     long now = System.nanoTime();
     taskMicros.values().removeIf(t -> now - t.atNanos() > STALE_NANOS);
@@ -84,8 +103,7 @@ final class Prefetch {
       allLong &= job.getValue().micros() >= LONG_PULLS * pull;
     }
     int ahead = deepest - threads;
-    int free = deepest - held;
-    return free >= Math.max(1, allLong ? ahead : ahead / 2) ? free : 0;
+    return new Window(deepest, Math.max(1, allLong ? ahead : ahead / 2));
   }
 
   /** A pull (drain and claim) took {@code micros}. */

@@ -79,6 +79,8 @@ final class TaskRunner {
    * timeout, which ends a call that gets no answer first, as it ends a call for several keys.
    */
   private static final long CLAIM_TIMEOUT_SECONDS = 300;
+  /** How long the puller, with no room, waits before it reads the window again unwoken. */
+  private static final long ROOM_LOOK_MILLIS = 500;
 
   /** Why a task attempt was stopped: the {@code reason} tag of {@link MetricNames#TASKS_CANCELLED}. */
   static final String USER = "user";
@@ -96,8 +98,11 @@ final class TaskRunner {
   private final ThreadPoolExecutor executors;
   private final Prefetch prefetch;
   private final ResultWriter writer;
-  /** Raised when a task stops running: the puller may have room again. */
+  /** Raised when a task stops running and leaves room for the puller to pull. */
   private final Signal room = new Signal();
+  /** Tasks that ended since the puller last looked for room, and how many it waits for. */
+  private final AtomicInteger endsSinceLook = new AtomicInteger();
+  private volatile int endsAwaited = 1;
   /** Raised when the leader says it queued tasks: the idle puller looks at once. */
   private final Signal work = new Signal();
   /**
@@ -238,12 +243,20 @@ final class TaskRunner {
   /** Waits until the worker has room for more tasks, and says for how many. */
   private int awaitRoom() throws InterruptedException {
     while (pulling) {
-      int wanted = prefetch.room(unfinished());
+      // Counted from before the look, so that no task end falls between the look and the wait.
+      endsSinceLook.set(0);
+      int unfinished = unfinished();
+      int wanted = prefetch.room(unfinished);
       if (wanted > 0) {
         return wanted;
       }
-      // Woken when a task stops running; the timeout re-reads the window as it adapts.
-      room.await(100);
+      endsAwaited = Math.max(1, prefetch.endsShortOfRoom(unfinished));
+      if (endsSinceLook.get() >= endsAwaited) {
+        continue;
+      }
+      // Woken when a task's end leaves room; the timeout is for room that opens otherwise (a
+      // stuck task's entry given up, an estimate gone stale).
+      room.await(ROOM_LOOK_MILLIS);
     }
     return 0;
   }
@@ -477,6 +490,17 @@ final class TaskRunner {
       if (!handedOver) {
         release(entry);
       }
+      wakePullerIfRoom();
+    }
+  }
+
+  /**
+   * Wakes the puller once as many tasks have ended as it waits for. A job of long tasks pulls
+   * only once all its tasks held ahead have started, so most task ends leave no room: waking
+   * the puller for each of them cost a thread wake-up per task that found nothing to do.
+   */
+  private void wakePullerIfRoom() {
+    if (endsSinceLook.incrementAndGet() >= endsAwaited) {
       room.raise();
     }
   }

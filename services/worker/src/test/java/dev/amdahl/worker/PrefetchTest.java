@@ -46,6 +46,9 @@ class PrefetchTest {
     assertEquals(12, prefetch.room(0));
     assertEquals(5, prefetch.room(7), "half of the 10 ahead has run: pull 5");
     assertEquals(0, prefetch.room(8), "4 to pull: wait until they are 5");
+    assertEquals(1, prefetch.endsShortOfRoom(8), "one more task end makes 5 to pull");
+    assertEquals(5, prefetch.endsShortOfRoom(12));
+    assertEquals(0, prefetch.endsShortOfRoom(7));
   }
 
   @Test
@@ -71,7 +74,10 @@ class PrefetchTest {
     prefetch.ran("long", 100_000);
     // 2 running and 2 waiting; one waiting task started: no pull for it alone.
     assertEquals(0, prefetch.room(3));
+    assertEquals(1, prefetch.endsShortOfRoom(3), "the puller need not wake before the next task ends");
+    assertEquals(2, prefetch.endsShortOfRoom(4), "nor before two have ended, with all four held");
     assertEquals(2, prefetch.room(2), "both threads busy and nothing waiting: one pull for two tasks");
+    assertEquals(0, prefetch.endsShortOfRoom(2));
     assertEquals(3, prefetch.room(1));
   }
 
