@@ -88,6 +88,15 @@ final class ResultWriter {
   private final LinkedBlockingQueue<Finished> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private final long lingerNanos;
+  /**
+   * Raised by a hand-over that ends the writer's linger: its batch now has enough results, or
+   * a job of the batch has none due any more. A result that changes neither leaves the
+   * writer asleep: in a job of 100 ms tasks, waking it for each result to see that more were
+   * due cost a thread wake-up per task.
+   */
+  private final Signal lingerOver = new Signal();
+  /** While the writer lingers, the results its batch held when it last looked; 0 otherwise. */
+  private volatile int lingering;
   private volatile boolean open = true;
 
   ResultWriter(Grid grid, String by, Sink sink) {
@@ -109,12 +118,17 @@ final class ResultWriter {
 
   void offer(Finished finished) {
     queue.add(finished);
+    int gathered = lingering;
+    if (gathered > 0 && (gathered + queue.size() >= ENOUGH || !sink.moreDue(Set.of(finished.entry().task.getJobId())))) {
+      lingerOver.raise();
+    }
   }
 
   /** Writes what is queued, then stops. */
   void close(long waitMillis) {
     open = false;
     queue.add(CLOSING);
+    lingerOver.raise();
     try {
       thread.join(waitMillis);
     } catch (InterruptedException e) {
@@ -148,21 +162,26 @@ final class ResultWriter {
   private void linger(List<Finished> batch) throws InterruptedException {
     Set<String> jobs = new HashSet<>();
     long deadline = System.nanoTime() + lingerNanos;
-    for (int seen = 0; ; ) {
-      for (; seen < batch.size(); seen++) {
-        if (batch.get(seen) != CLOSING) {
-          jobs.add(batch.get(seen).entry().task.getJobId());
+    try {
+      for (int seen = 0; ; ) {
+        // Said before the queue is read: a hand-over after this sees it, and one before is in the batch.
+        lingering = batch.size();
+        queue.drainTo(batch, MAX_BATCH - batch.size());
+        lingering = batch.size();
+        for (; seen < batch.size(); seen++) {
+          if (batch.get(seen) != CLOSING) {
+            jobs.add(batch.get(seen).entry().task.getJobId());
+          }
         }
+        long left = deadline - System.nanoTime();
+        if (!open || batch.size() >= ENOUGH || jobs.isEmpty() || !sink.moreDue(jobs) || left <= 0) {
+          return;
+        }
+        // A raise since the look above is kept: the wait then returns at once, and the loop looks again.
+        lingerOver.awaitNanos(left);
       }
-      if (!open || batch.size() >= ENOUGH || jobs.isEmpty() || !sink.moreDue(jobs)) {
-        return;
-      }
-      Finished next = queue.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-      if (next == null) {
-        return;
-      }
-      batch.add(next);
-      queue.drainTo(batch, MAX_BATCH - batch.size());
+    } finally {
+      lingering = 0;
     }
   }
 

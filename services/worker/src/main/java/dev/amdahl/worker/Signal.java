@@ -18,7 +18,12 @@ final class Signal {
 
   /** Waits until raised or {@code millis} have passed; clears the signal either way. Returns whether it was raised. */
   boolean await(long millis) throws InterruptedException {
-    boolean wasRaised = raised.tryAcquire(millis, TimeUnit.MILLISECONDS);
+    return awaitNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+  }
+
+  /** As {@link #await}, for at most {@code nanos}. */
+  boolean awaitNanos(long nanos) throws InterruptedException {
+    boolean wasRaised = raised.tryAcquire(nanos, TimeUnit.NANOSECONDS);
     raised.drainPermits();
     return wasRaised;
   }
