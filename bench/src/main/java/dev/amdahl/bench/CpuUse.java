@@ -21,6 +21,10 @@ import java.util.stream.Stream;
  * schedstat field). The same for the local pool in this JVM, whose threads count as tasks.
  * A thread that ends between two readings takes its last CPU with it (a few milliseconds at
  * most). Linux only; elsewhere every figure is zero.
+ *
+ * <p>Each reading also takes the machine's steal time from {@code /proc/stat}: how long its
+ * virtual CPUs were ready to run but the hypervisor ran something else. The speed of this
+ * virtual machine drifts by a few percent within a minute; steal is one visible cause.
  */
 final class CpuUse {
   /** A thread: its category and its CPU so far. */
@@ -29,10 +33,29 @@ final class CpuUse {
 
   /** Every thread of the nodes, keyed by pid/tid. */
   private final Map<String, Thread> threads;
+  /** The machine's steal time so far, in clock ticks (-1: not known). */
+  private final long stealTicks;
 
   private CpuUse(Map<String, Thread> threads) {
     this.threads = threads;
+    this.stealTicks = stealTicks();
   }
+
+  /**
+   * The eighth number of the {@code cpu} line of {@code /proc/stat}: steal, over all CPUs, in
+   * clock ticks of {@link #TICKS_PER_SECOND}.
+   */
+  private static long stealTicks() {
+    try {
+      String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      return cpu[0].equals("cpu") && cpu.length > 8 ? Long.parseLong(cpu[8]) : -1;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** USER_HZ, the unit of {@code /proc/stat}: 100 on every Linux the JDK runs on. */
+  private static final double TICKS_PER_SECOND = 100;
 
   /** The CPU the given nodes' threads have used so far. */
   static CpuUse of(List<NodeProcess> nodes) {
@@ -75,7 +98,9 @@ final class CpuUse {
   /**
    * Seconds of CPU used since {@code before}, rounded to milliseconds, by category: {@code tasks}
    * (the workers' task threads), {@code jit.<service>}, {@code other.<service>}, and the {@code total};
-   * and {@code tasksWaitedForCpu}, the seconds the task threads were ready but not running.
+   * {@code tasksWaitedForCpu}, the seconds the task threads were ready but not running; and
+   * {@code machineStealSeconds}, the steal time of all the machine's CPUs meanwhile (absent
+   * where the machine does not say).
    */
   JsonObject since(CpuUse before) {
     Map<String, Double> seconds = new TreeMap<>();
@@ -90,7 +115,11 @@ final class CpuUse {
     }
     JsonObject used = new JsonObject();
     seconds.forEach((category, value) -> used.put(category, Bench.round3(value)));
-    return used.put("total", Bench.round3(seconds.values().stream().mapToDouble(Double::doubleValue).sum()))
+    used.put("total", Bench.round3(seconds.values().stream().mapToDouble(Double::doubleValue).sum()))
         .put("tasksWaitedForCpu", Bench.round3(waited));
+    if (stealTicks >= 0 && before.stealTicks >= 0) {
+      used.put("machineStealSeconds", Bench.round3((stealTicks - before.stealTicks) / TICKS_PER_SECOND));
+    }
+    return used;
   }
 }
