@@ -27,6 +27,9 @@ import java.util.stream.Stream;
  * virtual machine drifts by a few percent within a minute; steal is one visible cause.
  */
 final class CpuUse {
+  /** USER_HZ, the unit of {@code /proc/stat}: 100 on every Linux the JDK runs on. */
+  private static final double TICKS_PER_SECOND = 100;
+
   /** A thread: its category and its CPU so far. */
   private record Thread(String category, long nanos, long waitedNanos) {
   }
@@ -53,9 +56,6 @@ final class CpuUse {
       return -1;
     }
   }
-
-  /** USER_HZ, the unit of {@code /proc/stat}: 100 on every Linux the JDK runs on. */
-  private static final double TICKS_PER_SECOND = 100;
 
   /** The CPU the given nodes' threads have used so far. */
   static CpuUse of(List<NodeProcess> nodes) {

@@ -70,29 +70,25 @@ final class Prefetch {
   }
 
   /**
-   * Tasks worth pulling when {@code held} are held: room for the deepest window of a job in
-   * progress, once at least half of what that window holds ahead of the threads has run.
+   * The window as it stands now: the deepest window of a job in progress, and how much of it
+   * must be free for a pull (at least half of what it holds ahead of the threads, or all of it
+   * when every job's tasks are long).
    */
-  int room(int held) {
-    Window window = window();
-    int free = window.deepest() - held;
-    return free >= window.pullAt() ? free : 0;
+  record Window(int deepest, int pullAt) {
+    /** Tasks worth pulling when {@code held} are held; 0 until enough of the window is free. */
+    int room(int held) {
+      int free = deepest - held;
+      return free >= pullAt ? free : 0;
+    }
+
+    /** How many of the held tasks must still end before there is {@link #room}; 0 if there is now. */
+    int endsShortOfRoom(int held) {
+      return Math.max(0, pullAt - (deepest - held));
+    }
   }
 
-  /**
-   * How many of the held tasks must still end before there is room to pull ({@link #room} is
-   * above zero then, unless the window changes meanwhile); 0 if there is room now.
-   */
-  int endsShortOfRoom(int held) {
-    Window window = window();
-    return Math.max(0, window.pullAt() - (window.deepest() - held));
-  }
-
-  /** The deepest window of a job in progress, and how much of it must be free for a pull. */
-  private record Window(int deepest, int pullAt) {
-  }
-
-  private Window window() {
+  /** The window now; a job whose estimate went stale no longer shapes it. */
+  Window window() {
     int deepest = base;
     long now = System.nanoTime();
     taskMicros.values().removeIf(t -> now - t.atNanos() > STALE_NANOS);

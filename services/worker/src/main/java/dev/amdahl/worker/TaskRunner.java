@@ -246,11 +246,12 @@ final class TaskRunner {
       // Counted from before the look, so that no task end falls between the look and the wait.
       endsSinceLook.set(0);
       int unfinished = unfinished();
-      int wanted = prefetch.room(unfinished);
+      Prefetch.Window window = prefetch.window();
+      int wanted = window.room(unfinished);
       if (wanted > 0) {
         return wanted;
       }
-      endsAwaited = Math.max(1, prefetch.endsShortOfRoom(unfinished));
+      endsAwaited = window.endsShortOfRoom(unfinished);
       if (endsSinceLook.get() >= endsAwaited) {
         continue;
       }

@@ -14,9 +14,9 @@ class PrefetchTest {
     Prefetch prefetch = new Prefetch(THREADS, BASE, MAX);
     prefetch.pulled(2_000);
     assertEquals(BASE, prefetch.limit("new-job"));
-    assertEquals(BASE, prefetch.room(0));
-    assertEquals(1, prefetch.room(3));
-    assertEquals(0, prefetch.room(4));
+    assertEquals(BASE, prefetch.window().room(0));
+    assertEquals(1, prefetch.window().room(3));
+    assertEquals(0, prefetch.window().room(4));
   }
 
   @Test
@@ -33,7 +33,7 @@ class PrefetchTest {
     prefetch.ran("short", 1_000);
     // 2 threads finish 2 × 30 ms / 1 ms = 60 tasks per pull; two pulls ahead: 120, plus the 2 running.
     assertEquals(122, prefetch.limit("short"));
-    assertEquals(122 - 10, prefetch.room(10));
+    assertEquals(122 - 10, prefetch.window().room(10));
   }
 
   @Test
@@ -43,12 +43,12 @@ class PrefetchTest {
     prefetch.ran("10ms", 10_000);
     // Little's law asks for 2 × 2 × 2 / 10 = 1 ahead; a batch of 50 ms per thread is 10.
     assertEquals(12, prefetch.limit("10ms"));
-    assertEquals(12, prefetch.room(0));
-    assertEquals(5, prefetch.room(7), "half of the 10 ahead has run: pull 5");
-    assertEquals(0, prefetch.room(8), "4 to pull: wait until they are 5");
-    assertEquals(1, prefetch.endsShortOfRoom(8), "one more task end makes 5 to pull");
-    assertEquals(5, prefetch.endsShortOfRoom(12));
-    assertEquals(0, prefetch.endsShortOfRoom(7));
+    assertEquals(12, prefetch.window().room(0));
+    assertEquals(5, prefetch.window().room(7), "half of the 10 ahead has run: pull 5");
+    assertEquals(0, prefetch.window().room(8), "4 to pull: wait until they are 5");
+    assertEquals(1, prefetch.window().endsShortOfRoom(8), "one more task end makes 5 to pull");
+    assertEquals(5, prefetch.window().endsShortOfRoom(12));
+    assertEquals(0, prefetch.window().endsShortOfRoom(7));
   }
 
   @Test
@@ -73,12 +73,12 @@ class PrefetchTest {
     prefetch.pulled(2_000);
     prefetch.ran("long", 100_000);
     // 2 running and 2 waiting; one waiting task started: no pull for it alone.
-    assertEquals(0, prefetch.room(3));
-    assertEquals(1, prefetch.endsShortOfRoom(3), "the puller need not wake before the next task ends");
-    assertEquals(2, prefetch.endsShortOfRoom(4), "nor before two have ended, with all four held");
-    assertEquals(2, prefetch.room(2), "both threads busy and nothing waiting: one pull for two tasks");
-    assertEquals(0, prefetch.endsShortOfRoom(2));
-    assertEquals(3, prefetch.room(1));
+    assertEquals(0, prefetch.window().room(3));
+    assertEquals(1, prefetch.window().endsShortOfRoom(3), "the puller need not wake before the next task ends");
+    assertEquals(2, prefetch.window().endsShortOfRoom(4), "nor before two have ended, with all four held");
+    assertEquals(2, prefetch.window().room(2), "both threads busy and nothing waiting: one pull for two tasks");
+    assertEquals(0, prefetch.window().endsShortOfRoom(2));
+    assertEquals(3, prefetch.window().room(1));
   }
 
   @Test
@@ -88,8 +88,8 @@ class PrefetchTest {
     prefetch.ran("long", 100_000);
     prefetch.ran("10ms", 10_000);
     // The 10 ms job's window is 12: 10 ahead, refilled once 5 of them have run.
-    assertEquals(5, prefetch.room(7));
-    assertEquals(0, prefetch.room(8));
+    assertEquals(5, prefetch.window().room(7));
+    assertEquals(0, prefetch.window().room(8));
   }
 
   @Test
@@ -98,9 +98,9 @@ class PrefetchTest {
     prefetch.pulled(2_000);
     prefetch.ran("long", 100_000);
     prefetch.ran("short", 100);
-    assertEquals(MAX, prefetch.room(0));
+    assertEquals(MAX, prefetch.window().room(0));
     prefetch.forget("short");
-    assertEquals(BASE, prefetch.room(0));
+    assertEquals(BASE, prefetch.window().room(0));
   }
 
   @Test
