@@ -174,16 +174,18 @@ class DeployFilesIT {
   }
 
   /**
-   * The images' JVMs compile and reach safepoints as the local processes' do: each JIT and
-   * safepoint flag of {@code ./amdahl local} is in the images' java argument file too.
+   * The images' JVMs compile and reach safepoints as the local processes' do, and keep no perf
+   * data either: each JIT, safepoint and perf data flag of {@code ./amdahl local} is in the
+   * images' java argument file too.
    */
   @Test
   void theImagesGetTheJitAndSafepointFlagsOfTheLocalNodes() throws IOException {
     String dockerfile = Files.readString(PromTools.deploy("Dockerfile"));
     List<String> flags = dev.amdahl.cli.Launcher.JVM_FLAGS.stream()
-        .filter(flag -> flag.startsWith("-XX:Compile") || flag.contains("LoopSafepoints") || flag.contains("LoopStripMining"))
+        .filter(flag -> flag.startsWith("-XX:Compile") || flag.contains("LoopSafepoints") || flag.contains("LoopStripMining")
+            || flag.contains("PerfData"))
         .toList();
-    assertTrue(flags.size() >= 5, "the flags this test knows of: " + flags);
+    assertTrue(flags.size() >= 6, "the flags this test knows of: " + flags);
     for (String flag : flags) {
       assertTrue(dockerfile.contains(flag) || dockerfile.contains("'" + flag + "'"),
           flag + " is in Launcher.JVM_FLAGS but not in the image's JVM flags (deploy/Dockerfile)");
