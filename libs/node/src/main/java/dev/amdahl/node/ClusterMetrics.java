@@ -17,8 +17,8 @@ import java.util.Map;
 
 /**
  * What every node measures about the cluster and itself: members by role and version, members
- * joining and leaving, and its own state. Member counts are taken on the node's scheduler,
- * so a scrape only reads numbers.
+ * joining and leaving, and its own state. Member counts are taken when the metrics are
+ * scraped, at most every two seconds ({@link NodeRuntime#measureWhenScraped}).
  */
 final class ClusterMetrics {
   private static final long REFRESH_MILLIS = 2000;
@@ -41,7 +41,7 @@ final class ClusterMetrics {
           .register(metrics.registry);
     }
     metrics.countMembershipChanges();
-    node.measureEvery(REFRESH_MILLIS, metrics::countMembers);
+    node.measureWhenScraped(REFRESH_MILLIS, metrics::countMembers);
   }
 
   private void countMembers() {

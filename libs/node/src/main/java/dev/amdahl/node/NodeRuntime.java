@@ -14,6 +14,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,8 @@ import java.util.logging.Logger;
  */
 public final class NodeRuntime {
   private static final Logger LOG = Logs.logger(NodeRuntime.class);
+  /** How long a scrape waits for the measurements it starts. */
+  public static final long MEASURE_WAIT_MILLIS = 1000;
 
   private final NodeConfig config;
   private final Vertx vertx;
@@ -41,6 +44,13 @@ public final class NodeRuntime {
   private volatile Supplier<JsonObject> details = JsonObject::new;
   private volatile Supplier<String> livenessProblem = () -> null;
   private volatile int httpPort;
+  /** Where the gauges that need grid calls are measured: off the scheduler that pulses. */
+  private final ExecutorService measurer = Executors.newSingleThreadExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "amdahl-measure");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private final ScrapeMeasures measures = new ScrapeMeasures(System::nanoTime, measurer, this::measureFailed);
 
   private NodeRuntime(NodeConfig config, Vertx vertx, HazelcastInstance hazelcast, PrometheusMeterRegistry metrics) {
     this.config = config;
@@ -125,20 +135,16 @@ public final class NodeRuntime {
   }
 
   /**
-   * Runs {@code measure} now and then every {@code millis} on the scheduler, for gauges whose
-   * values need grid calls: they read what the last run found. A failed run is logged; the
-   * next one runs as usual.
+   * Runs {@code measure} when {@code /metrics} is scraped, before the gauges it sets are read,
+   * for gauges whose values need grid calls; a scrape within {@code millis} of the last run
+   * reads what that run found. Nothing is measured while nothing scrapes: measuring on a
+   * timer cost every node, the grid members most, a dozen calls a second whether or not a
+   * Prometheus was there to read them, and on a small machine that CPU is the tasks'. A
+   * scrape waits at most {@link #MEASURE_WAIT_MILLIS} for the measurements (a member that does
+   * not answer delays it no longer: it reads the last values); a failed run is logged.
    */
-  public void measureEvery(long millis, Runnable measure) {
-    scheduler.scheduleWithFixedDelay(() -> {
-      try {
-        measure.run();
-      } catch (RuntimeException e) {
-        // While the node leaves the cluster, measuring fails as a matter of course.
-        Level level = hazelcast.getLifecycleService().isRunning() && state != NodeState.DRAINING ? Level.WARNING : Level.FINE;
-        LOG.log(level, "measuring metrics failed; trying again in " + millis + " ms: " + e);
-      }
-    }, 0, millis, TimeUnit.MILLISECONDS);
+  public void measureWhenScraped(long millis, Runnable measure) {
+    measures.add(millis, measure);
   }
 
   /** Role-specific fields added to this node's registry entry on each pulse. */
@@ -180,11 +186,23 @@ public final class NodeRuntime {
 
   private void addMetrics(Router router) {
     // Off the event loop: a scrape reads every gauge, and a few read Hazelcast's local stats.
-    router.get("/metrics").handler(ctx -> vertx.executeBlocking(metrics::scrape, false)
+    router.get("/metrics").handler(ctx -> vertx.executeBlocking(this::scrape, false)
         .onSuccess(text -> ctx.response()
             .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
             .end(text))
         .onFailure(ctx::fail));
+  }
+
+  private void measureFailed(RuntimeException e) {
+    // While the node leaves the cluster, measuring fails as a matter of course.
+    Level level = hazelcast.getLifecycleService().isRunning() && state != NodeState.DRAINING ? Level.WARNING : Level.FINE;
+    LOG.log(level, "measuring metrics failed; the scrape reads the last values: " + e);
+  }
+
+  /** The metrics in Prometheus' text format, measured first where a gauge needs it. */
+  public String scrape() {
+    measures.refresh(MEASURE_WAIT_MILLIS);
+    return metrics.scrape();
   }
 
   /** Serves {@code router} (health and metrics) on the configured HTTP port; blocks until listening. */
@@ -273,6 +291,7 @@ public final class NodeRuntime {
       LOG.fine("could not leave the node registry: " + e);
     }
     scheduler.shutdownNow();
+    measurer.shutdownNow();
     try {
       if (config.role() == Role.GRID) {
         hazelcast.shutdown();

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What a coordinator measures about jobs from their records: each running job's progress and
- * the jobs past their deadline (read on the node's scheduler, never on a scrape). It also
+ * the jobs past their deadline (read when the metrics are scraped, at most every two seconds:
+ * {@link dev.amdahl.node.NodeRuntime#measureWhenScraped}). It also
  * registers every series at zero, so that rates work from the first event. Each finished
  * job's timeline is recorded by {@link Timeline}.
  */
@@ -42,7 +43,7 @@ final class JobMetrics {
 
   void start() {
     register();
-    node.measureEvery(REFRESH_MILLIS, this::measure);
+    node.measureWhenScraped(REFRESH_MILLIS, this::measure);
   }
 
   private void register() {

@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * What a grid member measures about the data it holds: each map (entries owned and backed
  * up, operations, through Micrometer's Hazelcast binder), each pending queue, whether the
  * partitions it owns have their backups, and migrations. Safety needs calls to the members
- * holding the backups, so it is measured on the node's scheduler and the gauge reads the
- * last answer; the lowest value over all grid members is the cluster's.
+ * holding the backups, so it is measured before a scrape, at most every two seconds
+ * ({@link NodeRuntime#measureWhenScraped}), and the gauge reads that answer; the lowest value
+ * over all grid members is the cluster's.
  */
 final class GridMetrics {
   private static final long REFRESH_MILLIS = 2000;
@@ -42,7 +43,7 @@ final class GridMetrics {
   static void bind(NodeRuntime node) {
     GridMetrics metrics = new GridMetrics(node);
     metrics.register();
-    node.measureEvery(REFRESH_MILLIS, metrics::measure);
+    node.measureWhenScraped(REFRESH_MILLIS, metrics::measure);
   }
 
   private void register() {
