@@ -98,6 +98,7 @@ final class JobManager {
     bus.<JsonObject>consumer(Names.TASK_FAILED, m -> onLeader(() -> reconcile(runs.get(m.body().getString("jobId")))));
     bus.<JsonObject>consumer(Names.JOB_SUBMITTED, m -> onLeader(() -> startSubmitted(m.body().getString("jobId"))));
     bus.<JsonObject>consumer(Names.JOB_STOPPED, m -> onLeader(() -> reconcile(runs.get(m.body().getString("jobId")))));
+    node.measureWhenScraped(2000, this::measure);
     leader.execute(this::seekLeadership);
   }
 
@@ -171,11 +172,20 @@ final class JobManager {
     leader.scheduleWithFixedDelay(guarded(this::tick), 250, 250, TimeUnit.MILLISECONDS);
     // A job starts at once on its "submitted" word; this finds one whose word was missed.
     leader.scheduleWithFixedDelay(guarded(this::startQueued), 2000, 2000, TimeUnit.MILLISECONDS);
-    leader.scheduleWithFixedDelay(guarded(this::reconcileAll), RECONCILE_MILLIS, RECONCILE_MILLIS, TimeUnit.MILLISECONDS);
-    leader.scheduleWithFixedDelay(guarded(this::reapExpiredLeases), 1000, 1000, TimeUnit.MILLISECONDS);
-    leader.scheduleWithFixedDelay(guarded(this::sweepOrphans), ORPHAN_AGE_MILLIS, ORPHAN_AGE_MILLIS, TimeUnit.MILLISECONDS);
-    leader.scheduleWithFixedDelay(guarded(this::measure), 0, 2000, TimeUnit.MILLISECONDS);
-    leader.scheduleWithFixedDelay(guarded(this::replicateStragglers), 1000, 1000, TimeUnit.MILLISECONDS);
+    // The safety nets look for tasks, and there are tasks only while jobs run: an idle
+    // cluster pays for none of them.
+    whileJobsRun(this::reconcileAll, RECONCILE_MILLIS);
+    whileJobsRun(this::reapExpiredLeases, 1000);
+    whileJobsRun(this::sweepOrphans, ORPHAN_AGE_MILLIS);
+    whileJobsRun(this::replicateStragglers, 1000);
+  }
+
+  private void whileJobsRun(Runnable step, long millis) {
+    leader.scheduleWithFixedDelay(guarded(() -> {
+      if (!runs.isEmpty()) {
+        step.run();
+      }
+    }), millis, millis, TimeUnit.MILLISECONDS);
   }
 
   private void tick() {
@@ -319,13 +329,12 @@ final class JobManager {
   }
 
   // Straggler mitigation: when the queues are empty (workers are idle) and a task has run
-  // much longer than the job's typical task, ask for a replica; the first result wins.
+  // much longer than the job's typical task, ask for a replica; the first result wins. The
+  // queues are counted only once a straggler is found: counting them is a call to each.
   private void replicateStragglers() {
-    if (backlog.get() > 0) {
-      return;
-    }
     long now = System.currentTimeMillis();
     List<String> requested = new ArrayList<>();
+    Boolean queuesEmpty = null;
     for (JobRun run : runs.values()) {
       long typical = run.typicalMicros();
       if (typical < 0) {
@@ -337,7 +346,16 @@ final class JobManager {
           Predicates.equal("state", TaskEntry.LEASED),
           Predicates.lessThan("leasedAt", now - threshold)));
       for (TaskEntry task : slow) {
-        if (task.getReplicaOwner() == null && run.replicated.add(task.key())) {
+        if (task.getReplicaOwner() != null || run.replicated.contains(task.key())) {
+          continue;
+        }
+        if (queuesEmpty == null) {
+          queuesEmpty = countPending() == 0;
+        }
+        if (!queuesEmpty) {
+          return;
+        }
+        if (run.replicated.add(task.key())) {
           String replicaKey = TaskEntry.REPLICA_PREFIX + task.key();
           grid.offer(replicaKey);
           requested.add(replicaKey);
@@ -599,12 +617,22 @@ final class JobManager {
     return false;
   }
 
-  private void measure() {
+  /** Task keys in the pending queues, all sixteen counted; the backlog gauge shows the last count. */
+  private long countPending() {
     long pending = 0;
     for (int s = 0; s < Names.QUEUE_SHARDS; s++) {
       pending += grid.pending(s).size();
     }
     backlog.set(pending);
+    return pending;
+  }
+
+  /** For a scrape of the metrics, by the leader only: the backlog and the jobs by state. */
+  private void measure() {
+    if (!leading) {
+      return;
+    }
+    countPending();
     var jobs = grid.hazelcast().<String, com.hazelcast.core.HazelcastJsonValue>getMap(Names.JOBS);
     // Counted by the grid through its state index, not by reading every record here.
     jobCounts.forEach((state, count) -> count.set(jobs.aggregate(Aggregators.count(), Predicates.equal("state", state.name()))));
