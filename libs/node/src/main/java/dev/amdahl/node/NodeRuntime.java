@@ -17,6 +17,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -45,11 +46,7 @@ public final class NodeRuntime {
   private volatile Supplier<String> livenessProblem = () -> null;
   private volatile int httpPort;
   /** Where the gauges that need grid calls are measured: off the scheduler that pulses. */
-  private final ExecutorService measurer = Executors.newSingleThreadExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "amdahl-measure");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService measurer = Executors.newSingleThreadExecutor(daemon("amdahl-measure"));
   private final ScrapeMeasures measures = new ScrapeMeasures(System::nanoTime, measurer, this::measureFailed);
 
   private NodeRuntime(NodeConfig config, Vertx vertx, HazelcastInstance hazelcast, PrometheusMeterRegistry metrics) {
@@ -58,11 +55,15 @@ public final class NodeRuntime {
     this.hazelcast = hazelcast;
     this.grid = new Grid(hazelcast);
     this.metrics = metrics;
-    this.scheduler = Executors.newScheduledThreadPool(2, runnable -> {
-      Thread thread = new Thread(runnable, "amdahl-pulse");
+    this.scheduler = Executors.newScheduledThreadPool(2, daemon("amdahl-pulse"));
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
       thread.setDaemon(true);
       return thread;
-    });
+    };
   }
 
   /**
@@ -200,7 +201,7 @@ public final class NodeRuntime {
   }
 
   /** The metrics in Prometheus' text format, measured first where a gauge needs it. */
-  public String scrape() {
+  private String scrape() {
     measures.refresh(MEASURE_WAIT_MILLIS);
     return metrics.scrape();
   }

@@ -46,9 +46,6 @@ final class ScrapeMeasures {
         running.add(run);
       }
     }
-    if (running.isEmpty()) {
-      return;
-    }
     try {
       CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get(waitMillis, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -64,7 +61,7 @@ final class ScrapeMeasures {
     private final long everyNanos;
     private final Runnable measure;
     private long ranAt;
-    private boolean ran;
+    /** The last run (null: none yet). */
     private CompletableFuture<Void> running;
 
     Measure(long everyNanos, Runnable measure) {
@@ -78,10 +75,9 @@ final class ScrapeMeasures {
         return running;
       }
       long now = nanoClock.getAsLong();
-      if (ran && now - ranAt < everyNanos) {
+      if (running != null && now - ranAt < everyNanos) {
         return null;
       }
-      ran = true;
       ranAt = now;
       running = CompletableFuture.runAsync(() -> {
         try {

@@ -355,14 +355,13 @@ final class JobManager {
         if (!queuesEmpty) {
           return;
         }
-        if (run.replicated.add(task.key())) {
-          String replicaKey = TaskEntry.REPLICA_PREFIX + task.key();
-          grid.offer(replicaKey);
-          requested.add(replicaKey);
-          metrics.counter(MetricNames.TASKS_REPLICATED, "kind", run.kind).increment();
-          LOG.info(() -> "task " + task.key() + " has run " + (now - task.getLeasedAt()) + " ms on " + task.getOwner()
-              + ", typical is " + typical / 1000 + " ms: replica requested");
-        }
+        run.replicated.add(task.key());
+        String replicaKey = TaskEntry.REPLICA_PREFIX + task.key();
+        grid.offer(replicaKey);
+        requested.add(replicaKey);
+        metrics.counter(MetricNames.TASKS_REPLICATED, "kind", run.kind).increment();
+        LOG.info(() -> "task " + task.key() + " has run " + (now - task.getLeasedAt()) + " ms on " + task.getOwner()
+            + ", typical is " + typical / 1000 + " ms: replica requested");
       }
     }
     if (!requested.isEmpty()) {
