@@ -47,7 +47,12 @@ public final class Names {
   public static final String TASK_SUPERSEDED = "amdahl.task.superseded";
   /** Published by a worker when a task failed. */
   public static final String TASK_FAILED = "amdahl.task.failed";
-  /** Published by the coordinator when a job is cancelled or finished: workers drop its tasks. */
+  /**
+   * Published by the coordinator when a job is cancelled or finished: workers drop its tasks.
+   * Its body names the job ({@code jobId}), why ({@code reason}) and, when replicas won,
+   * the tasks whose other runners were told to stop ({@code superseded}): words to two
+   * addresses may arrive in either order, so this word repeats those of {@link #TASK_SUPERSEDED}.
+   */
   public static final String JOB_STOPPED = "amdahl.job.stopped";
   /** Published by the coordinator that accepted a job, so the leader starts it at once. */
   public static final String JOB_SUBMITTED = "amdahl.job.submitted";

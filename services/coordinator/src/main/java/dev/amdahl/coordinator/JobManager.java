@@ -321,6 +321,7 @@ final class JobManager {
     run.recordDuration(event.getLong("micros", 0L));
     String key = event.getString("key", TaskEntry.key(run.id, event.getInteger("index")));
     if (run.replicated.contains(key)) {
+      run.superseded.add(key);
       node.vertx().eventBus().publish(Names.TASK_SUPERSEDED, new JsonObject().put("key", key).put("winner", event.getString("node")));
     }
     if (run.complete()) {
@@ -508,8 +509,11 @@ final class JobManager {
    */
   private void drop(JobRun run, String stopReason) {
     runs.remove(run.id);
-    node.vertx().eventBus().publish(Names.JOB_STOPPED, new JsonObject().put("jobId", run.id)
-        .put("reason", stopReason == null ? "job ended" : stopReason));
+    JsonObject stopped = new JsonObject().put("jobId", run.id).put("reason", stopReason == null ? "job ended" : stopReason);
+    if (!run.superseded.isEmpty()) {
+      stopped.put("superseded", new JsonArray(new ArrayList<>(run.superseded)));
+    }
+    node.vertx().eventBus().publish(Names.JOB_STOPPED, stopped);
     publishUpdate(run.id, null);
     grid.tasks().removeAll(Predicates.equal("jobId", run.id));
     if (run.doneCount < run.total) {

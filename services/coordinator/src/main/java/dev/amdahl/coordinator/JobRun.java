@@ -25,6 +25,8 @@ final class JobRun {
   /** When the job is cancelled for its deadline (epoch millis), or 0 for never. */
   final long deadlineAt;
   final Set<String> replicated = new HashSet<>();
+  /** Replicated tasks whose first result came in: their other runners were told to stop. */
+  final Set<String> superseded = new HashSet<>();
   int replicasWon;
   int doneCount;
   int persistedCount = -1;

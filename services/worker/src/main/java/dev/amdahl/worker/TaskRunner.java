@@ -613,14 +613,24 @@ final class TaskRunner {
   // ---- being told to stop
 
   private void stopJob(JsonObject event) {
-    String reason = switch (event.getString("reason", "")) {
+    String jobId = event.getString("jobId");
+    prefetch.forget(jobId);
+    held.values().stream().filter(entry -> entry.task.getJobId().equals(jobId))
+        .forEach(entry -> entry.stop(stopReason(event, entry.task.key())));
+  }
+
+  /** Why an attempt of task {@code key} stops on the word {@code jobStopped} that its job ended. */
+  static String stopReason(JsonObject jobStopped, String key) {
+    JsonArray superseded = jobStopped.getJsonArray("superseded");
+    // The word that a replica won may arrive after this one: the job's end says it again.
+    if (superseded != null && superseded.contains(key)) {
+      return SUPERSEDED;
+    }
+    return switch (jobStopped.getString("reason", "")) {
       case "user" -> USER;
       case "deadline" -> DEADLINE;
       default -> JOB_ENDED;
     };
-    String jobId = event.getString("jobId");
-    prefetch.forget(jobId);
-    held.values().stream().filter(entry -> entry.task.getJobId().equals(jobId)).forEach(entry -> entry.stop(reason));
   }
 
   private void supersede(JsonObject event) {
