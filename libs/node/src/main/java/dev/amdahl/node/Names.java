@@ -54,7 +54,10 @@ public final class Names {
    * addresses may arrive in either order, so this word repeats those of {@link #TASK_SUPERSEDED}.
    */
   public static final String JOB_STOPPED = "amdahl.job.stopped";
-  /** Published by the coordinator that accepted a job, so the leader starts it at once. */
+  /**
+   * Published by the coordinator that accepted a job, so the leader starts it at once: the
+   * job's id ({@code jobId}) and its record as written to the grid ({@code record}, JSON text).
+   */
   public static final String JOB_SUBMITTED = "amdahl.job.submitted";
   /** Published by the coordinator when a job changes state. */
   public static final String JOB_UPDATED = "amdahl.job.updated";

@@ -106,11 +106,9 @@ final class ApiRouter {
     putIfSet(job, "deadlineSeconds", spec.deadlineSeconds());
     putIfSet(job, "taskTimeoutSeconds", spec.taskTimeoutSeconds());
     putIfSet(job, TaskGroups.FIELD, spec.tasksPerEntry());
-    blocking(ctx, () -> {
-      store.create(job);
-      return job;
-    }).onSuccess(created -> {
-      node.vertx().eventBus().publish(Names.JOB_SUBMITTED, new JsonObject().put("jobId", id));
+    blocking(ctx, () -> store.create(job)).onSuccess(created -> {
+      // The record as written rides along: the leader starts the job without reading it first.
+      node.vertx().eventBus().publish(Names.JOB_SUBMITTED, new JsonObject().put("jobId", id).put("record", created.value().getValue()));
       ctx.response().setStatusCode(202).putHeader("location", "/api/jobs/" + id);
       ctx.json(new JsonObject().put("id", id).put("state", JobState.QUEUED.name()).put("tasks", spec.tasks()));
     });

@@ -4,6 +4,7 @@ import com.hazelcast.aggregation.Aggregators;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.collection.IQueue;
+import com.hazelcast.core.HazelcastJsonValue;
 import com.hazelcast.map.IMap;
 import com.hazelcast.projection.Projections;
 import com.hazelcast.query.Predicate;
@@ -96,7 +97,7 @@ final class JobManager {
     bus.<JsonObject>consumer(Names.TASK_DONE, m -> onLeader(() -> taskDone(m.body())));
     bus.consumer(Names.TASKS_DONE, m -> onLeader(() -> TaskEvents.forEachDone(m.body(), this::taskDone)));
     bus.<JsonObject>consumer(Names.TASK_FAILED, m -> onLeader(() -> reconcile(runs.get(m.body().getString("jobId")))));
-    bus.<JsonObject>consumer(Names.JOB_SUBMITTED, m -> onLeader(() -> startSubmitted(m.body().getString("jobId"))));
+    bus.<JsonObject>consumer(Names.JOB_SUBMITTED, m -> onLeader(() -> startSubmitted(m.body())));
     bus.<JsonObject>consumer(Names.JOB_STOPPED, m -> onLeader(() -> reconcile(runs.get(m.body().getString("jobId")))));
     node.measureWhenScraped(2000, this::measure);
     leader.execute(this::seekLeadership);
@@ -203,22 +204,33 @@ final class JobManager {
 
   // ---- starting jobs
 
-  /** Starts a job on its "submitted" word: read by its id, not found by a query over every job. */
-  private void startSubmitted(String id) {
+  /**
+   * Starts a job on its "submitted" word, from the record the word carries (or, from a node
+   * that did not send it, read by the job's id): not found by a query over every job.
+   */
+  private void startSubmitted(JsonObject word) {
+    String id = word.getString("jobId");
+    String record = word.getString("record");
     if (id == null) {
       startQueued();
-      return;
+    } else if (record != null) {
+      start(new JsonObject(record), new HazelcastJsonValue(record));
+    } else {
+      store.get(id).ifPresent(job -> start(job, null));
     }
-    store.get(id).filter(job -> JobState.QUEUED.name().equals(job.getString("state"))).ifPresent(this::start);
   }
 
   private void startQueued() {
     for (JsonObject job : store.inState(JobState.QUEUED)) {
-      start(job);
+      start(job, null);
     }
   }
 
-  private void start(JsonObject queued) {
+  /** Starts job {@code queued}, whose stored record is {@code known} if known (see {@link JobStore#update}). */
+  private void start(JsonObject queued, HazelcastJsonValue known) {
+    if (!JobState.QUEUED.name().equals(queued.getString("state"))) {
+      return;
+    }
     String id = queued.getString("id");
     long splitStart = System.nanoTime();
     JobKind<?> kind = JobKinds.get(queued.getString("kind"));
@@ -226,22 +238,26 @@ final class JobManager {
     long splitMillis = (System.nanoTime() - splitStart) / 1_000_000;
     Integer asked = queued.getInteger(TaskGroups.FIELD);
     int perEntry = asked != null ? asked : TaskGroups.perEntry(kind, queued.getJsonObject("params"), inputs.size());
-    var running = store.update(id, job -> JobState.valueOf(job.getString("state")) != JobState.QUEUED ? null
-        : job.put("state", JobState.RUNNING.name()).put("startedAt", Instant.now().toString())
-            .put(TaskGroups.FIELD, perEntry)
-            .put("progress", new JsonObject().put("total", inputs.size()).put("done", 0))
-            .put("timeline", job.getJsonObject("timeline", new JsonObject()).put("splitMillis", splitMillis)));
-    if (running.isEmpty() || !JobState.RUNNING.name().equals(running.get().getString("state"))) {
-      return;
+    // Only the change from QUEUED is ours to dispatch: a job started already, or cancelled, is left alone.
+    boolean[] started = new boolean[1];
+    var running = store.update(id, known, job -> {
+      started[0] = JobState.valueOf(job.getString("state")) == JobState.QUEUED;
+      return !started[0] ? null : job.put("state", JobState.RUNNING.name()).put("startedAt", Instant.now().toString())
+          .put(TaskGroups.FIELD, perEntry)
+          .put("progress", new JsonObject().put("total", inputs.size()).put("done", 0))
+          .put("timeline", job.getJsonObject("timeline", new JsonObject()).put("splitMillis", splitMillis));
+    });
+    if (running.isPresent() && started[0]) {
+      dispatch(running.get().job(), running.get().value(), inputs, true);
     }
-    dispatch(running.get(), inputs, true);
   }
 
   /**
    * Writes the tasks to the grid, grouped into entries ({@link TaskGroups}), and the entries'
-   * keys to the queues; on a resume, only the missing ones.
+   * keys to the queues; on a resume, only the missing ones. {@code known} is the job's stored
+   * record if known (see {@link JobStore#update}).
    */
-  private void dispatch(JsonObject job, List<JsonObject> inputs, boolean fresh) {
+  private void dispatch(JsonObject job, HazelcastJsonValue known, List<JsonObject> inputs, boolean fresh) {
     String id = job.getString("id");
     long start = System.nanoTime();
     String params = job.getJsonObject("params").encode();
@@ -288,10 +304,10 @@ final class JobManager {
     }
     long dispatchMillis = (System.nanoTime() - start) / 1_000_000;
     long dispatchedAt = System.currentTimeMillis();
-    var updated = store.update(id, current -> current.put("dispatched", true)
+    var updated = store.update(id, known, current -> current.put("dispatched", true)
         .put("timeline", current.getJsonObject("timeline", new JsonObject())
             .put("dispatchMillis", dispatchMillis).put("dispatchedAt", dispatchedAt)));
-    updated.ifPresent(current -> runs.putIfAbsent(id, new JobRun(current)));
+    updated.ifPresent(current -> runs.putIfAbsent(id, new JobRun(current.job(), current.value())));
     publishUpdate(id, JobState.RUNNING);
     LOG.info(() -> "job " + id + " (" + job.getString("kind") + ") running: " + inputs.size() + " tasks"
         + (perEntry == 1 ? "" : " in grid entries of " + perEntry));
@@ -302,9 +318,9 @@ final class JobManager {
     String id = job.getString("id");
     if (!job.getBoolean("dispatched", false)) {
       JobKind<?> kind = JobKinds.get(job.getString("kind"));
-      dispatch(job, kind.split(job.getJsonObject("params"), job.getInteger("tasks")), false);
+      dispatch(job, null, kind.split(job.getJsonObject("params"), job.getInteger("tasks")), false);
     } else {
-      runs.putIfAbsent(id, new JobRun(job));
+      runs.putIfAbsent(id, new JobRun(job, null));
     }
     reconcile(runs.get(id));
     LOG.info(() -> "resumed job " + id);
@@ -486,7 +502,7 @@ final class JobManager {
    * @param stopReason why workers must stop its tasks (user, deadline), or null when it simply ended
    */
   private void end(JobRun run, JobState state, String stopReason, java.util.function.UnaryOperator<JsonObject> details) {
-    store.update(run.id, job -> {
+    store.update(run.id, run.stored, job -> {
       if (JobState.valueOf(job.getString("state")).isFinal()) {
         return null;
       }
@@ -540,8 +556,9 @@ final class JobManager {
 
   private void persistProgress(JobRun run) {
     int done = run.doneCount;
-    store.update(run.id, job -> JobState.valueOf(job.getString("state")).isFinal() ? null
-        : job.put("progress", new JsonObject().put("total", run.total).put("done", done)));
+    store.update(run.id, run.stored, job -> JobState.valueOf(job.getString("state")).isFinal() ? null
+        : job.put("progress", new JsonObject().put("total", run.total).put("done", done)))
+        .ifPresent(stored -> run.stored = stored.value());
     run.persistedCount = done;
     publishUpdate(run.id, JobState.RUNNING);
   }
@@ -636,7 +653,7 @@ final class JobManager {
       return;
     }
     countPending();
-    var jobs = grid.hazelcast().<String, com.hazelcast.core.HazelcastJsonValue>getMap(Names.JOBS);
+    var jobs = grid.hazelcast().<String, HazelcastJsonValue>getMap(Names.JOBS);
     // Counted by the grid through its state index, not by reading every record here.
     jobCounts.forEach((state, count) -> count.set(jobs.aggregate(Aggregators.count(), Predicates.equal("state", state.name()))));
   }

@@ -1,5 +1,6 @@
 package dev.amdahl.coordinator;
 
+import com.hazelcast.core.HazelcastJsonValue;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
@@ -28,6 +29,8 @@ final class JobRun {
   /** Replicated tasks whose first result came in: their other runners were told to stop. */
   final Set<String> superseded = new HashSet<>();
   int replicasWon;
+  /** The job's record as the leader last stored it, or null: its next update starts from it. */
+  HazelcastJsonValue stored;
   int doneCount;
   int persistedCount = -1;
   /** When a task's result was last heard of (System.nanoTime), or the run began. */
@@ -36,7 +39,8 @@ final class JobRun {
   private long[] micros = new long[16];
   private int timed;
 
-  JobRun(JsonObject job) {
+  JobRun(JsonObject job, HazelcastJsonValue stored) {
+    this.stored = stored;
     this.id = job.getString("id");
     this.kind = job.getString("kind");
     this.params = job.getJsonObject("params");

@@ -26,8 +26,15 @@ final class JobStore {
     this.jobs = grid.hazelcast().getMap(Names.JOBS);
   }
 
-  void create(JsonObject job) {
-    jobs.set(job.getString("id"), new HazelcastJsonValue(job.encode()));
+  /** A record as it is stored in the grid: an {@link #update} that starts from it needs no read. */
+  record Stored(JsonObject job, HazelcastJsonValue value) {
+  }
+
+  /** Writes a new job's record; what it wrote, for the first {@link #update}. */
+  Stored create(JsonObject job) {
+    HazelcastJsonValue value = new HazelcastJsonValue(job.encode());
+    jobs.set(job.getString("id"), value);
+    return new Stored(job, value);
   }
 
   Optional<JsonObject> get(String id) {
@@ -58,18 +65,40 @@ final class JobStore {
    * @return the record as it now stands, or empty if there is no such job
    */
   Optional<JsonObject> update(String id, UnaryOperator<JsonObject> change) {
+    return update(id, null, change).map(Stored::job);
+  }
+
+  /**
+   * {@link #update(String, UnaryOperator)} that first assumes the record is still {@code known}
+   * (what this node last wrote or read of it; null if nothing): while nobody else changed it,
+   * an update is one call to the grid instead of a read and a write. The leader writes a
+   * running job's progress four times a second, and nobody else writes to it meanwhile.
+   *
+   * @return the record as it now stands, or empty if there is no such job
+   */
+  Optional<Stored> update(String id, HazelcastJsonValue known, UnaryOperator<JsonObject> change) {
+    HazelcastJsonValue current = known;
+    boolean read = false;
     while (true) {
-      HazelcastJsonValue current = jobs.get(id);
       if (current == null) {
-        return Optional.empty();
+        current = jobs.get(id);
+        read = true;
+        if (current == null) {
+          return Optional.empty();
+        }
       }
       JsonObject next = change.apply(new JsonObject(current.getValue()));
-      if (next == null) {
-        return Optional.of(new JsonObject(current.getValue()));
+      if (next == null && read) {
+        return Optional.of(new Stored(new JsonObject(current.getValue()), current));
       }
-      if (jobs.replace(id, current, new HazelcastJsonValue(next.encode()))) {
-        return Optional.of(next);
+      if (next != null) {
+        HazelcastJsonValue value = new HazelcastJsonValue(next.encode());
+        if (jobs.replace(id, current, value)) {
+          return Optional.of(new Stored(next, value));
+        }
       }
+      // Changed since, or a decision to leave a record alone that only the grid's copy can confirm.
+      current = null;
     }
   }
 

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JobRunTest {
   private static JobRun run(int tasks, int perEntry) {
     return new JobRun(new JsonObject().put("id", "j").put("kind", "sleep").put("params", new JsonObject())
-        .put("tasks", tasks).put(TaskGroups.FIELD, perEntry));
+        .put("tasks", tasks).put(TaskGroups.FIELD, perEntry), null);
   }
 
   @Test
@@ -39,7 +39,7 @@ class JobRunTest {
 
   @Test
   void aJobFromACoordinatorBeforeGroupingHasOneTaskPerEntry() {
-    JobRun run = new JobRun(new JsonObject().put("id", "j").put("kind", "sleep").put("params", new JsonObject()).put("tasks", 3));
+    JobRun run = new JobRun(new JsonObject().put("id", "j").put("kind", "sleep").put("params", new JsonObject()).put("tasks", 3), null);
     assertEquals(List.of("j/0", "j/1", "j/2"), run.entryKeys());
     assertEquals(List.of("j/0", "j/4", "j/8"), run(10, 4).entryKeys());
   }

@@ -1,0 +1,104 @@
+package dev.amdahl.coordinator;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastJsonValue;
+import com.hazelcast.map.LocalMapStats;
+import dev.amdahl.node.Names;
+import dev.amdahl.node.grid.Grid;
+import dev.amdahl.node.grid.GridSerialization;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Job records against a real (embedded, single) Hazelcast member: an update that starts from
+ * the record as last written is one call, and one that starts from a record changed since
+ * (a cancel, another coordinator) decides on the grid's copy, never on the stale one.
+ */
+class JobStoreTest {
+  private static HazelcastInstance member;
+  private static JobStore store;
+  private static int jobs;
+
+  @BeforeAll
+  static void startMember() {
+    Config config = new Config();
+    config.setClusterName("amdahl-job-store-" + ProcessHandle.current().pid());
+    config.setProperty("hazelcast.logging.type", "none");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
+    config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(false);
+    config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
+    GridSerialization.register(config.getSerializationConfig());
+    member = Hazelcast.newHazelcastInstance(config);
+    store = new JobStore(new Grid(member));
+  }
+
+  @AfterAll
+  static void stopMember() {
+    member.shutdown();
+  }
+
+  @Test
+  void anUpdateFromTheRecordAsLastWrittenNeedsNoRead() {
+    JobStore.Stored created = store.create(job("QUEUED"));
+    String id = created.job().getString("id");
+    long gets = stats().getGetOperationCount();
+
+    JobStore.Stored running = store.update(id, created.value(), job -> job.put("state", "RUNNING")).orElseThrow();
+    JobStore.Stored progressed = store.update(id, running.value(), job -> job.put("progress", 5)).orElseThrow();
+
+    assertEquals(gets, stats().getGetOperationCount());
+    assertEquals(5, store.get(id).orElseThrow().getInteger("progress"));
+    assertEquals(gets + 1, stats().getGetOperationCount(), "the map's statistics count reads");
+    assertEquals("RUNNING", progressed.job().getString("state"));
+  }
+
+  @Test
+  void anUpdateFromARecordChangedSinceAppliesToTheGridsCopy() {
+    JobStore.Stored created = store.create(job("RUNNING"));
+    String id = created.job().getString("id");
+    store.update(id, job -> job.put("state", "CANCELLED"));
+    AtomicInteger looks = new AtomicInteger();
+
+    JobStore.Stored after = store.update(id, created.value(), job -> {
+      looks.incrementAndGet();
+      return job.getString("state").equals("CANCELLED") ? null : job.put("progress", 7);
+    }).orElseThrow();
+
+    assertEquals(2, looks.get());
+    assertEquals("CANCELLED", after.job().getString("state"));
+    assertEquals(new JsonObject(after.value().getValue()), store.get(id).orElseThrow());
+    assertEquals(0, store.get(id).orElseThrow().getInteger("progress"));
+  }
+
+  @Test
+  void leavingAStaleRecordAloneIsDecidedOnTheGridsCopy() {
+    JobStore.Stored created = store.create(job("QUEUED"));
+    String id = created.job().getString("id");
+    store.update(id, job -> job.put("state", "RUNNING"));
+
+    // What was known says "not queued, leave it": only the grid's copy can say whether that holds.
+    HazelcastJsonValue stale = new HazelcastJsonValue(created.job().copy().put("state", "FAILED").encode());
+    JobStore.Stored after = store.update(id, stale, job -> job.getString("state").equals("RUNNING") ? job.put("progress", 3) : null)
+        .orElseThrow();
+
+    assertEquals(3, after.job().getInteger("progress"));
+    assertEquals(3, store.get(id).orElseThrow().getInteger("progress"));
+  }
+
+  private static JsonObject job(String state) {
+    return new JsonObject().put("id", "job-store-test-" + ++jobs).put("state", state).put("progress", 0);
+  }
+
+  private static LocalMapStats stats() {
+    return member.getMap(Names.JOBS).getLocalMapStats();
+  }
+}
