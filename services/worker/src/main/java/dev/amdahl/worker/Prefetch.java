@@ -22,6 +22,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * nothing is left waiting: each running task still has ample time left for the pull, and the
  * threads' next tasks share one drain and one claim instead of paying one each.
  *
+ * <p>A pull costs about the same whether it brings one task or several (most of it is thread
+ * wake-ups and socket calls), so while the queues have {@linkplain #plenty(boolean) plenty} a job of long
+ * tasks holds two waiting tasks per thread instead of one, pulled together: half the pulls. Near
+ * a job's end, once a queue comes up short, it holds one again: a task held here but not
+ * started is one that an idle worker cannot take, and the end of a job spread over several
+ * workers would wait for it.
+ *
  * <p>Both latencies are moving averages of what this worker measured. Thread-safe.
  */
 final class Prefetch {
@@ -40,6 +47,7 @@ final class Prefetch {
   private final int base;
   private final int max;
   private volatile double pullMicros = -1;
+  private volatile boolean plenty;
   private final Map<String, Estimate> taskMicros = new ConcurrentHashMap<>();
 
   /** A job's moving average task length, and when it was last measured. */
@@ -66,7 +74,11 @@ final class Prefetch {
     }
     double micros = Math.max(1.0, t.micros());
     double ahead = Math.ceil(threads * Math.max(PULLS_AHEAD * pull, BATCH_MICROS) / micros);
-    return (int) Math.min(max, Math.max(base, threads + ahead));
+    int limit = (int) Math.min(max, Math.max(base, threads + ahead));
+    if (plenty && micros >= LONG_PULLS * pull) {
+      limit = Math.min(max, Math.max(limit, base + threads));
+    }
+    return limit;
   }
 
   /**
@@ -100,6 +112,14 @@ final class Prefetch {
     }
     int ahead = deepest - threads;
     return new Window(deepest, Math.max(1, allLong ? ahead : ahead / 2));
+  }
+
+  /**
+   * Whether the queues gave the last pull all it asked for: no job is near its end, and jobs
+   * of long tasks may hold a deeper window (see the class comment).
+   */
+  void plenty(boolean full) {
+    plenty = full;
   }
 
   /** A pull (drain and claim) took {@code micros}. */

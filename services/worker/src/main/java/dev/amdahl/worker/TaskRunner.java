@@ -218,6 +218,7 @@ final class TaskRunner {
           handBack(taken.keys());
           break;
         }
+        prefetch.plenty(!looks.shortSinceWord());
         List<String> admitted = admit(taken.keys());
         int started = claimAndRun(admitted);
         if (started > 0 && !taken.waited()) {
@@ -288,11 +289,17 @@ final class TaskRunner {
   private final class QueueLooks {
     /** Bit {@code s} set: queue {@code s} came up short, and no word has named it since. */
     private int emptied;
+    /** A queue came up short since the last word of queued tasks: the end of a job is near. */
+    private boolean shortSinceWord;
     private long lookedEverywhereAt = System.nanoTime();
 
     /** Before a round of looks: takes in the queues that words have named since the last. */
     void hearWords() {
-      emptied &= ~wordShards.getAndSet(0);
+      int named = wordShards.getAndSet(0);
+      emptied &= ~named;
+      if (named != 0) {
+        shortSinceWord = false;
+      }
       // However many words come, every queue gets a look now and then: a word can be missed.
       if (System.nanoTime() - lookedEverywhereAt > TimeUnit.MILLISECONDS.toNanos(IDLE_LOOK_MILLIS)) {
         lookEverywhere();
@@ -307,6 +314,12 @@ final class TaskRunner {
     /** Queue {@code shard} gave fewer keys than asked for: it is empty now. */
     void cameUpShort(int shard) {
       emptied |= 1 << shard;
+      shortSinceWord = true;
+    }
+
+    /** Whether a queue came up short since the last word of queued tasks (see {@link Prefetch#plenty}). */
+    boolean shortSinceWord() {
+      return shortSinceWord;
     }
 
     /** Look in every queue again: the fallback for a word that was missed. */

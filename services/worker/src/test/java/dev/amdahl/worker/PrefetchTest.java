@@ -82,6 +82,32 @@ class PrefetchTest {
   }
 
   @Test
+  void longTasksHoldTwoWaitingPerThreadWhileTheQueuesHavePlenty() {
+    Prefetch prefetch = new Prefetch(THREADS, BASE, MAX);
+    prefetch.pulled(2_000);
+    prefetch.ran("long", 100_000);
+    prefetch.plenty(true);
+    assertEquals(BASE + THREADS, prefetch.limit("long"));
+    // 2 running and 4 waiting: refilled once all four have started, four in one pull.
+    assertEquals(0, prefetch.window().room(3));
+    assertEquals(1, prefetch.window().endsShortOfRoom(3));
+    assertEquals(4, prefetch.window().room(2));
+    prefetch.plenty(false);
+    assertEquals(BASE, prefetch.limit("long"), "near a job's end: one waiting task per thread again");
+    assertEquals(2, prefetch.window().room(2));
+  }
+
+  @Test
+  void plentyDeepensTheWindowOfLongTasksOnly() {
+    Prefetch prefetch = new Prefetch(THREADS, BASE, MAX);
+    prefetch.pulled(2_000);
+    prefetch.ran("10ms", 10_000);
+    prefetch.plenty(true);
+    assertEquals(12, prefetch.limit("10ms"));
+    assertEquals(BASE, prefetch.limit("not-measured-yet"));
+  }
+
+  @Test
   void aShortJobBesideALongOneKeepsRefillingAtHalf() {
     Prefetch prefetch = new Prefetch(THREADS, BASE, MAX);
     prefetch.pulled(2_000);
