@@ -23,11 +23,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * threads' next tasks share one drain and one claim instead of paying one each.
  *
  * <p>A pull costs about the same whether it brings one task or several (most of it is thread
- * wake-ups and socket calls), so while the queues have {@linkplain #plenty(boolean) plenty} a job of long
- * tasks holds two waiting tasks per thread instead of one, pulled together: half the pulls. Near
- * a job's end, once a queue comes up short, it holds one again: a task held here but not
- * started is one that an idle worker cannot take, and the end of a job spread over several
- * workers would wait for it.
+ * wake-ups and socket calls), so while the queues have {@linkplain #plenty(boolean) plenty} a
+ * job of long tasks holds two waiting tasks per thread instead of one, pulled together: half
+ * the pulls. Near a job's end, once a queue comes up short, it holds one again: a task held
+ * here but not started is one that an idle worker cannot take, and the end of a job spread
+ * over several workers would wait for it.
  *
  * <p>Both latencies are moving averages of what this worker measured. Thread-safe.
  */
@@ -115,11 +115,12 @@ final class Prefetch {
   }
 
   /**
-   * Whether the queues gave the last pull all it asked for: no job is near its end, and jobs
-   * of long tasks may hold a deeper window (see the class comment).
+   * Whether the queues have plenty: none has come up short since the last word of queued
+   * tasks, so no job is near its end, and jobs of long tasks may hold a deeper window (see the
+   * class comment).
    */
-  void plenty(boolean full) {
-    plenty = full;
+  void plenty(boolean queuesHavePlenty) {
+    plenty = queuesHavePlenty;
   }
 
   /** A pull (drain and claim) took {@code micros}. */
