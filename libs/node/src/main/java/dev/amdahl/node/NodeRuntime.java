@@ -214,14 +214,40 @@ public final class NodeRuntime {
     return server;
   }
 
-  /** Serves {@code router} on another port ({@code 0}: any free one); blocks until listening. */
+  /**
+   * Serves {@code router} on another port ({@code 0}: any free one); blocks until listening.
+   * A node that cannot listen exits: Hazelcast's and Vert.x's threads would otherwise keep a
+   * node alive that nobody can reach, never ready.
+   */
   public HttpServer serve(Router router, int port) {
-    return vertx.createHttpServer(new HttpServerOptions()
-            .setHost(config.bindHost())
-            .setPort(port)
-            .setCompressionSupported(true))
-        .requestHandler(router)
-        .listen().await();
+    try {
+      return vertx.createHttpServer(new HttpServerOptions()
+              .setHost(config.bindHost())
+              .setPort(port)
+              .setCompressionSupported(true))
+          .requestHandler(router)
+          .listen().await();
+    } catch (Exception e) {  // await() rethrows the bind's IOException as it is
+      LOG.severe(() -> config.id() + " cannot listen on " + config.bindHost() + ":" + port + " (" + e
+          + "): another process has that port, or it is not allowed; choose another (AMDAHL_HTTP_PORT,"
+          + " or AMDAHL_API_PORT for a coordinator's API; 0 picks a free one). Leaving the cluster and exiting");
+      leaveAtOnce();
+      System.exit(1);
+      throw new IllegalStateException("cannot listen on port " + port, e);
+    }
+  }
+
+  // Before it was ready: nothing to drain. A grid member hands back what it was given.
+  private void leaveAtOnce() {
+    try {
+      if (config.role() == Role.GRID) {
+        hazelcast.shutdown();
+      }
+      vertx.close().await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.log(Level.WARNING, "leaving the cluster failed", e);
+    }
+    Logs.closeAtExit();
   }
 
   /** The base URL of this node's health and metrics endpoints. */

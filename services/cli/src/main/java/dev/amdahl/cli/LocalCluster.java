@@ -2,6 +2,7 @@ package dev.amdahl.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
 /**
@@ -21,6 +23,10 @@ import java.util.stream.Collectors;
  */
 public final class LocalCluster implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+  /** Ports this cluster picks for its nodes lie from here up to where the kernel's own begin. */
+  private static final int LOWEST_PICKED_PORT = 20_000;
+  private static final int DEFAULT_EPHEMERAL_FROM = 32_768;
+  private static final int EPHEMERAL_PORTS_FROM = ephemeralPortsFrom();
 
   /**
    * @param workers     workers to start
@@ -174,13 +180,39 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
-  /** A TCP port free on loopback right now. */
+  /**
+   * A TCP port free on loopback right now, below the range the kernel hands out to outgoing
+   * connections. A port picked by binding port 0 comes from that range, and between the pick
+   * and the node's bind any connection (a member retrying a seed that is not up yet makes a
+   * new one every few milliseconds) could take it as its local port.
+   */
   public static int freePort() {
+    int below = EPHEMERAL_PORTS_FROM;
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port = ThreadLocalRandom.current().nextInt(LOWEST_PICKED_PORT, below);
+      try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        return port;
+      } catch (IOException taken) {
+        // Someone has it: pick again.
+      }
+    }
     try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Where the kernel's ports for outgoing connections begin (Linux: the first number of
+   * ip_local_port_range; read line by line, as {@code Files.readString} reads one byte of it).
+   */
+  private static int ephemeralPortsFrom() {
+    try {
+      int from = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+")[0]);
+      return from > LOWEST_PICKED_PORT + 1000 ? from : DEFAULT_EPHEMERAL_FROM;
+    } catch (IOException | RuntimeException e) {
+      return DEFAULT_EPHEMERAL_FROM;
     }
   }
 }

@@ -64,6 +64,11 @@ public final class NodeProcess {
     return process.isAlive();
   }
 
+  /** The exit status, once the process has exited. */
+  public int exitValue() {
+    return process.exitValue();
+  }
+
   /** Whether {@code /health/ready} answers 200 now. */
   public boolean isReady() {
     try {
