@@ -64,19 +64,26 @@ version_of() { docker inspect -f '{{index .Config.Labels "org.opencontainers.ima
 name_of() { docker inspect -f '{{.Name}}' "$1" | sed 's:^/::'; }
 
 # Healthy means joined and ready (see the image's HEALTHCHECK); a container that exits or
-# restarts is a failure at once.
+# restarts is a failure at once. A failed container is removed after this, so its last log
+# lines are shown first: they say why.
 wait_healthy() {
   local id=$1 deadline=$((SECONDS + timeout)) state
   while [ $SECONDS -lt $deadline ]; do
     state=$(docker inspect -f '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.RestartCount}}' "$id" 2>/dev/null) || return 1
     case "$state" in
       "running healthy "*) return 0 ;;
-      exited* | dead* | restarting* | *" "[1-9]*) log "$(name_of "$id") failed to start ($state)"; return 1 ;;
+      exited* | dead* | restarting* | *" "[1-9]*) log "$(name_of "$id") failed to start ($state)"; show_logs "$id"; return 1 ;;
     esac
     sleep 1
   done
   log "$(name_of "$id") not healthy after ${timeout}s"
+  show_logs "$id"
   return 1
+}
+
+show_logs() {
+  log "the last lines of $(name_of "$1")'s log:"
+  docker logs --tail 40 "$1" 2>&1 | sed 's/^/    /' >&2 || true
 }
 
 # Stops a container with its own grace period (stop_grace_period), so a worker drains.
