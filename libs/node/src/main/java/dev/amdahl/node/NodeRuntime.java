@@ -231,23 +231,12 @@ public final class NodeRuntime {
       LOG.severe(() -> config.id() + " cannot listen on " + config.bindHost() + ":" + port + " (" + e
           + "): another process has that port, or it is not allowed; choose another (AMDAHL_HTTP_PORT,"
           + " or AMDAHL_API_PORT for a coordinator's API; 0 picks a free one). Leaving the cluster and exiting");
-      leaveAtOnce();
+      // Before it was ready there is nothing to drain.
+      leaveCluster();
+      Logs.closeAtExit();
       System.exit(1);
       throw new IllegalStateException("cannot listen on port " + port, e);
     }
-  }
-
-  // Before it was ready: nothing to drain. A grid member hands back what it was given.
-  private void leaveAtOnce() {
-    try {
-      if (config.role() == Role.GRID) {
-        hazelcast.shutdown();
-      }
-      vertx.close().await(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      LOG.log(Level.WARNING, "leaving the cluster failed", e);
-    }
-    Logs.closeAtExit();
   }
 
   /** The base URL of this node's health and metrics endpoints. */
@@ -319,6 +308,13 @@ public final class NodeRuntime {
     }
     scheduler.shutdownNow();
     measurer.shutdownNow();
+    leaveCluster();
+    LOG.info(() -> config.id() + " left the cluster");
+    Logs.closeAtExit();
+  }
+
+  /** Leaves the cluster gracefully: a grid member hands its partitions over before it goes. */
+  private void leaveCluster() {
     try {
       if (config.role() == Role.GRID) {
         hazelcast.shutdown();
@@ -327,8 +323,6 @@ public final class NodeRuntime {
     } catch (Exception e) {
       LOG.log(Level.WARNING, "leaving the cluster failed", e);
     }
-    LOG.info(() -> config.id() + " left the cluster");
-    Logs.closeAtExit();
   }
 
   // ./amdahl local passes its pid: a node it started never outlives it.
