@@ -327,8 +327,10 @@ final class Bench {
         // The speed of this virtual machine drifts by a few percent within a minute, and a
         // single lucky run of either side can be 5 % faster than its others. So the two sides
         // run in pairs, side by side in time and in alternating order (local first, then
-        // Amdahl first, ...: a drift favours neither), and the efficiency is the median of the
-        // pairs' ratios. Each side's best run is reported too.
+        // Amdahl first, ...: a drift favours neither). Two statistics come of them: the median
+        // of the pairs' ratios (one bad pair cannot decide it, but two slow local runs can lift
+        // it), and each side's best run against the other's (a lucky run of either side moves
+        // it). The efficiency is the lower of the two: a goal counts as met only when both say so.
         JsonArray localRuns = new JsonArray();
         JsonArray amdahlRuns = new JsonArray();
         JsonArray amdahlCpu = new JsonArray();
@@ -346,20 +348,22 @@ final class Bench {
           amdahlRuns.add(round3(amdahlSeconds));
           ratios.add(localSeconds / amdahlSeconds);
         }
-        double fraction = median(ratios);
+        double medianOfPairs = median(ratios);
         double bestLocal = min(localRuns);
         double bestAmdahl = min(amdahlRuns);
         double bestOfEach = ratio(bestLocal, bestAmdahl);
+        double fraction = efficiency(ratios, bestOfEach);
         efficiency.put(millis + "ms", Math.round(fraction * 1000) / 1000.0);
         details.add(new JsonObject().put("taskMillis", millis).put("tasks", tasks)
             .put("pairRatios", new JsonArray(ratios.stream().map(r -> Math.round(r * 1000) / 1000.0).toList()))
+            .put("medianOfPairs", Math.round(medianOfPairs * 1000) / 1000.0)
             .put("localRuns", localRuns).put("amdahlRuns", amdahlRuns)
             .put("bestOfEach", new JsonObject().put("localSeconds", bestLocal).put("amdahlSeconds", bestAmdahl)
                 .put("efficiency", bestOfEach))
             .put("amdahlCpuSeconds", amdahlCpu).put("localCpuSeconds", localCpu));
-        log.printf("  %d ms tasks: efficiency %.3f, the median of pairs %s (local runs %s, Amdahl runs %s; best of each %.3f)%n",
-            millis, fraction, ratios.stream().map(r -> String.format(java.util.Locale.ROOT, "%.3f", r)).toList(),
-            localRuns.encode(), amdahlRuns.encode(), bestOfEach);
+        log.printf("  %d ms tasks: efficiency %.3f, the lower of the median of pairs %.3f %s and the best of each %.3f (local runs %s, Amdahl runs %s)%n",
+            millis, fraction, medianOfPairs, ratios.stream().map(r -> String.format(java.util.Locale.ROOT, "%.3f", r)).toList(),
+            bestOfEach, localRuns.encode(), amdahlRuns.encode());
       }
     } finally {
       pool.shutdownNow();
@@ -573,6 +577,14 @@ final class Bench {
   /** Something timed: returns seconds. */
   interface Timed {
     double seconds() throws Exception;
+  }
+
+  /**
+   * The efficiency judged from a run of pairs: the lower of the median of the pairs' ratios
+   * local / Amdahl and the ratio of each side's best run.
+   */
+  static double efficiency(List<Double> pairRatios, double bestOfEach) {
+    return Math.min(median(pairRatios), bestOfEach);
   }
 
   /** The median; of an even count, the mean of the middle two. */
