@@ -13,7 +13,11 @@ final class HeldTask implements Cancellation {
   final TaskEntry task;
   final boolean replica;
   final AtomicBoolean released = new AtomicBoolean();
-  final long claimedNanos = System.nanoTime();
+  /**
+   * About when the lease was last set: as the claim came back (a few milliseconds after the
+   * grid set it), then before each renewal's call.
+   */
+  volatile long leasedNanos = System.nanoTime();
   private Thread thread;
   volatile long startedNanos;
   volatile String stopReason;

@@ -655,16 +655,35 @@ final class TaskRunner {
 
   // ---- the pulse and the steward
 
-  /** The pulse: extend every held lease; a task whose lease was lost runs elsewhere now. */
+  /**
+   * The pulse: extend the held leases; a task whose lease was lost runs elsewhere now. A lease
+   * set less than half a pulse ago is left for the next pulse: it has nearly all its length
+   * still to run. In a job of 100 ms tasks, every task held at a pulse was claimed a moment
+   * before, and renewing them all was a call fanned out over their partitions, every second,
+   * for nothing.
+   */
   private void renewLeases() {
-    if (held.isEmpty()) {
+    long now = System.nanoTime();
+    long fresh = TimeUnit.MILLISECONDS.toNanos(config.pulseMillis()) / 2;
+    Set<String> due = new HashSet<>();
+    held.forEach((key, entry) -> {
+      if (now - entry.leasedNanos >= fresh) {
+        due.add(key);
+      }
+    });
+    if (due.isEmpty()) {
       return;
     }
     try {
-      Map<String, Boolean> renewed = grid.tasks().executeOnKeys(new HashSet<>(held.keySet()), new Renew(id, config.leaseMillis()));
+      Map<String, Boolean> renewed = grid.tasks().executeOnKeys(due, new Renew(id, config.leaseMillis()));
       renewed.forEach((key, mine) -> {
         HeldTask entry = held.get(key);
-        if (!mine && entry != null) {
+        if (entry == null) {
+          return;
+        }
+        if (mine) {
+          entry.leasedNanos = now;
+        } else {
           entry.stop(LEASE_LOST);
         }
       });
@@ -673,12 +692,15 @@ final class TaskRunner {
     }
   }
 
-  // A task that waited in this worker's buffer starts with a fresh lease; one just claimed has it.
+  // A task that waited in this worker's buffer starts with a fresh lease; one just claimed or renewed has it.
   private void renew(HeldTask entry) {
-    if (System.nanoTime() - entry.claimedNanos < TimeUnit.MILLISECONDS.toNanos(config.pulseMillis())) {
+    long now = System.nanoTime();
+    if (now - entry.leasedNanos < TimeUnit.MILLISECONDS.toNanos(config.pulseMillis())) {
       return;
     }
-    if (!Boolean.TRUE.equals(grid.tasks().executeOnKey(entry.task.key(), new Renew(id, config.leaseMillis())))) {
+    if (Boolean.TRUE.equals(grid.tasks().executeOnKey(entry.task.key(), new Renew(id, config.leaseMillis())))) {
+      entry.leasedNanos = now;
+    } else {
       entry.stop(LEASE_LOST);
     }
   }

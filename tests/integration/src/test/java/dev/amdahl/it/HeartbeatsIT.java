@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Heartbeats: a worker frozen with SIGSTOP (not dead, so membership does not notice) stops
  * pulsing, loses its leases, and its tasks run elsewhere; when it wakes, its late work does
- * not count.
+ * not count. A worker that pulses keeps a task longer than its lease.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
@@ -64,6 +64,21 @@ class HeartbeatsIT {
         + Metrics.sum(cluster.coordinatorHttp(), "amdahl_tasks_requeued_total") > expiredBefore,
         "the frozen worker's tasks were taken back");
     Await.until("the woken worker to discard its late work", Duration.ofSeconds(60), () -> lateWorkDiscarded(frozen) > 0);
+  }
+
+  @Test
+  void aTaskLongerThanItsLeaseRunsOnceWhileItsWorkerPulses() {
+    // Tasks of 6 s against leases of 4 s: each lives on renewals alone, the ones waiting for a
+    // thread too. A renewal skipped or gone wrong lets a lease lapse, and the reaper takes the
+    // task back to run again.
+    double takenBack = Metrics.sum(cluster.coordinatorHttp(), "amdahl_lease_expirations_total")
+        + Metrics.sum(cluster.coordinatorHttp(), "amdahl_tasks_requeued_total");
+    String id = cluster.submit("sleep", new JsonObject().put("tasks", 6).put("millis", 6_000), null);
+    JsonObject job = cluster.awaitSuccess(id);
+
+    assertEquals(new JsonObject().put("sleeps", 6L).put("millis", 36_000L), job.getJsonObject("result"));
+    assertEquals(takenBack, Metrics.sum(cluster.coordinatorHttp(), "amdahl_lease_expirations_total")
+        + Metrics.sum(cluster.coordinatorHttp(), "amdahl_tasks_requeued_total"), "tasks whose leases lapsed or were taken back");
   }
 
   // Late results are duplicates or gone; attempts still running when it wakes find their lease lost.
