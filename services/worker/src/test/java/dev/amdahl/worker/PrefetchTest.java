@@ -9,6 +9,14 @@ class PrefetchTest {
   private static final int BASE = 4;
   private static final int MAX = 512;
 
+  /** A worker whose pulls take 2 ms, and which has measured one task of {@code job} at {@code micros}. */
+  private static Prefetch measured(String job, long micros) {
+    Prefetch prefetch = new Prefetch(THREADS, BASE, MAX);
+    prefetch.pulled(2_000);
+    prefetch.ran(job, micros);
+    return prefetch;
+  }
+
   @Test
   void aJobNotMeasuredYetGetsTheBaseWindow() {
     Prefetch prefetch = new Prefetch(THREADS, BASE, MAX);
@@ -38,9 +46,7 @@ class PrefetchTest {
 
   @Test
   void shortTasksGetAtLeastABatchOfWorkPerThreadAndArePulledInBatches() {
-    Prefetch prefetch = new Prefetch(THREADS, BASE, MAX);
-    prefetch.pulled(2_000);
-    prefetch.ran("10ms", 10_000);
+    Prefetch prefetch = measured("10ms", 10_000);
     // Little's law asks for 2 × 2 × 2 / 10 = 1 ahead; a batch of 50 ms per thread is 10.
     assertEquals(12, prefetch.limit("10ms"));
     assertEquals(12, prefetch.window().room(0));
@@ -53,25 +59,19 @@ class PrefetchTest {
 
   @Test
   void noOpTasksAreCappedAtTheMaximum() {
-    Prefetch prefetch = new Prefetch(THREADS, BASE, MAX);
-    prefetch.pulled(2_000);
-    prefetch.ran("noop", 0);
+    Prefetch prefetch = measured("noop", 0);
     assertEquals(MAX, prefetch.limit("noop"));
   }
 
   @Test
   void longTasksNeverGetMoreThanTheBase() {
-    Prefetch prefetch = new Prefetch(THREADS, BASE, MAX);
-    prefetch.pulled(2_000);
-    prefetch.ran("long", 100_000);
+    Prefetch prefetch = measured("long", 100_000);
     assertEquals(BASE, prefetch.limit("long"));
   }
 
   @Test
   void theWindowOfLongTasksIsRefilledOnlyOnceNothingWaits() {
-    Prefetch prefetch = new Prefetch(THREADS, BASE, MAX);
-    prefetch.pulled(2_000);
-    prefetch.ran("long", 100_000);
+    Prefetch prefetch = measured("long", 100_000);
     // 2 running and 2 waiting; one waiting task started: no pull for it alone.
     assertEquals(0, prefetch.window().room(3));
     assertEquals(1, prefetch.window().endsShortOfRoom(3), "the puller need not wake before the next task ends");
@@ -83,9 +83,7 @@ class PrefetchTest {
 
   @Test
   void longTasksHoldTwoWaitingPerThreadWhileTheQueuesHavePlenty() {
-    Prefetch prefetch = new Prefetch(THREADS, BASE, MAX);
-    prefetch.pulled(2_000);
-    prefetch.ran("long", 100_000);
+    Prefetch prefetch = measured("long", 100_000);
     prefetch.plenty(true);
     assertEquals(BASE + THREADS, prefetch.limit("long"));
     // 2 running and 4 waiting: refilled once all four have started, four in one pull.
@@ -99,9 +97,7 @@ class PrefetchTest {
 
   @Test
   void plentyDeepensTheWindowOfLongTasksOnly() {
-    Prefetch prefetch = new Prefetch(THREADS, BASE, MAX);
-    prefetch.pulled(2_000);
-    prefetch.ran("10ms", 10_000);
+    Prefetch prefetch = measured("10ms", 10_000);
     prefetch.plenty(true);
     assertEquals(12, prefetch.limit("10ms"));
     assertEquals(BASE, prefetch.limit("not-measured-yet"));
@@ -109,9 +105,7 @@ class PrefetchTest {
 
   @Test
   void aShortJobBesideALongOneKeepsRefillingAtHalf() {
-    Prefetch prefetch = new Prefetch(THREADS, BASE, MAX);
-    prefetch.pulled(2_000);
-    prefetch.ran("long", 100_000);
+    Prefetch prefetch = measured("long", 100_000);
     prefetch.ran("10ms", 10_000);
     // The 10 ms job's window is 12: 10 ahead, refilled once 5 of them have run.
     assertEquals(5, prefetch.window().room(7));
@@ -120,9 +114,7 @@ class PrefetchTest {
 
   @Test
   void theRoomIsThatOfTheDeepestJobUntilItEnds() {
-    Prefetch prefetch = new Prefetch(THREADS, BASE, MAX);
-    prefetch.pulled(2_000);
-    prefetch.ran("long", 100_000);
+    Prefetch prefetch = measured("long", 100_000);
     prefetch.ran("short", 100);
     assertEquals(MAX, prefetch.window().room(0));
     prefetch.forget("short");
