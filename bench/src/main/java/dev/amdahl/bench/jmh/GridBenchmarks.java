@@ -1,17 +1,16 @@
 package dev.amdahl.bench.jmh;
 
-import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.serialization.Data;
 import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.map.IMap;
 import com.hazelcast.spi.impl.SerializationServiceSupport;
+import dev.amdahl.node.HazelcastSetup;
 import dev.amdahl.node.Names;
 import dev.amdahl.node.grid.Claim;
 import dev.amdahl.node.grid.Complete;
 import dev.amdahl.node.grid.CompleteBatch;
-import dev.amdahl.node.grid.GridSerialization;
 import dev.amdahl.node.grid.TaskEntry;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -55,14 +54,7 @@ public class GridBenchmarks {
 
   @Setup(Level.Trial)
   public void start() {
-    Config config = new Config();
-    config.setClusterName("amdahl-jmh-" + ProcessHandle.current().pid());
-    config.setProperty("hazelcast.logging.type", "none");
-    config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
-    config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(false);
-    config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
-    GridSerialization.register(config.getSerializationConfig());
-    member = Hazelcast.newHazelcastInstance(config);
+    member = Hazelcast.newHazelcastInstance(HazelcastSetup.standalone("amdahl-jmh-" + ProcessHandle.current().pid()));
     tasks = member.getMap(Names.TASKS);
     serialization = ((SerializationServiceSupport) member).getSerializationService();
     entry = TaskEntry.queued("job-1", 7, "sleep", "{\"tasks\":100,\"millis\":0}", "{\"index\":7,\"sleeps\":1}", 3, 0);

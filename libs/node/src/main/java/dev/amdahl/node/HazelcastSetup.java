@@ -52,6 +52,26 @@ public final class HazelcastSetup {
     return config;
   }
 
+  /**
+   * A member on its own, with the grid's maps and queues configured as every node configures
+   * them (in-memory formats, indexes) and the grid's serialization, but no network join: for
+   * the tests and benchmarks that need a real grid, not a cluster. {@code clusterName} keeps
+   * it from meeting another such member on this machine.
+   */
+  public static Config standalone(String clusterName) {
+    Config config = new Config();
+    config.setClusterName(clusterName);
+    config.setProperty("hazelcast.logging.type", "none");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    JoinConfig join = config.getNetworkConfig().getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    setupStructures(config);
+    GridSerialization.register(config.getSerializationConfig());
+    return config;
+  }
+
   private static void setupNetwork(NetworkConfig network, NodeConfig node) {
     network.setPort(node.hazelcastPort()).setPortAutoIncrement(true).setPortCount(100);
     if (node.bindHost().equals("0.0.0.0")) {

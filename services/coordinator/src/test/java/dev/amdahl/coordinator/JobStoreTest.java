@@ -1,13 +1,12 @@
 package dev.amdahl.coordinator;
 
-import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastJsonValue;
 import com.hazelcast.map.LocalMapStats;
+import dev.amdahl.node.HazelcastSetup;
 import dev.amdahl.node.Names;
 import dev.amdahl.node.grid.Grid;
-import dev.amdahl.node.grid.GridSerialization;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,15 +28,7 @@ class JobStoreTest {
 
   @BeforeAll
   static void startMember() {
-    Config config = new Config();
-    config.setClusterName("amdahl-job-store-" + ProcessHandle.current().pid());
-    config.setProperty("hazelcast.logging.type", "none");
-    config.setProperty("hazelcast.phone.home.enabled", "false");
-    config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
-    config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(false);
-    config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
-    GridSerialization.register(config.getSerializationConfig());
-    member = Hazelcast.newHazelcastInstance(config);
+    member = Hazelcast.newHazelcastInstance(HazelcastSetup.standalone("amdahl-job-store-" + ProcessHandle.current().pid()));
     store = new JobStore(new Grid(member));
   }
 

@@ -1,12 +1,11 @@
 package dev.amdahl.worker;
 
-import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import dev.amdahl.node.HazelcastSetup;
 import dev.amdahl.node.grid.Claim;
 import dev.amdahl.node.grid.Complete;
 import dev.amdahl.node.grid.Grid;
-import dev.amdahl.node.grid.GridSerialization;
 import dev.amdahl.node.grid.TaskEntry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -50,15 +49,7 @@ class ResultWriterTest {
 
   @BeforeAll
   static void startMember() {
-    Config config = new Config();
-    config.setClusterName("amdahl-result-writer-" + ProcessHandle.current().pid());
-    config.setProperty("hazelcast.logging.type", "none");
-    config.setProperty("hazelcast.phone.home.enabled", "false");
-    config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
-    config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(false);
-    config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
-    GridSerialization.register(config.getSerializationConfig());
-    member = Hazelcast.newHazelcastInstance(config);
+    member = Hazelcast.newHazelcastInstance(HazelcastSetup.standalone("amdahl-result-writer-" + ProcessHandle.current().pid()));
     grid = new Grid(member);
   }
 
