@@ -6,6 +6,7 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.collection.IQueue;
 import com.hazelcast.core.HazelcastJsonValue;
 import com.hazelcast.map.IMap;
+import com.hazelcast.projection.Projection;
 import com.hazelcast.projection.Projections;
 import com.hazelcast.query.Predicate;
 import com.hazelcast.query.Predicates;
@@ -176,9 +177,8 @@ final class JobManager {
     // The safety nets look for tasks, and there are tasks only while jobs run: an idle
     // cluster pays for none of them.
     whileJobsRun(this::reconcileAll, RECONCILE_MILLIS);
-    whileJobsRun(this::reapExpiredLeases, 1000);
+    whileJobsRun(this::watchLeases, 1000);
     whileJobsRun(this::sweepOrphans, ORPHAN_AGE_MILLIS);
-    whileJobsRun(this::replicateStragglers, 1000);
   }
 
   private void whileJobsRun(Runnable step, long millis) {
@@ -345,11 +345,35 @@ final class JobManager {
     }
   }
 
+  /** What the safety nets need to know of a task a worker holds. */
+  private record Leased(String key, String jobId, String owner, long leasedAt, long leaseExpiry, String replicaOwner) {
+    static final Projection<Map.Entry<String, TaskEntry>, Object[]> FIELDS =
+        Projections.multiAttribute("__key", "jobId", "owner", "leasedAt", "leaseExpiry", "replicaOwner");
+
+    static Leased of(Object[] row) {
+      return new Leased((String) row[0], (String) row[1], (String) row[2], (Long) row[3], (Long) row[4], (String) row[5]);
+    }
+  }
+
+  /**
+   * Once a second while jobs run: the tasks the workers hold, a few per worker, read in one
+   * query for both safety nets that look at them, a lease that expired and a task that runs
+   * too long. (They were a query each, and the stragglers one per running job: on a small
+   * machine, the grid member's queries take their CPU from the tasks.)
+   */
+  private void watchLeases() {
+    long now = System.currentTimeMillis();
+    List<Leased> leased = new ArrayList<>();
+    grid.tasks().project(Leased.FIELDS, Predicates.equal("state", TaskEntry.LEASED))
+        .forEach(row -> leased.add(Leased.of(row)));
+    reapExpiredLeases(leased, now);
+    replicateStragglers(leased, now);
+  }
+
   // Straggler mitigation: when the queues are empty (workers are idle) and a task has run
   // much longer than the job's typical task, ask for a replica; the first result wins. The
   // queues are counted only once a straggler is found: counting them is a call to each.
-  private void replicateStragglers() {
-    long now = System.currentTimeMillis();
+  private void replicateStragglers(List<Leased> leased, long now) {
     List<String> requested = new ArrayList<>();
     Boolean queuesEmpty = null;
     for (JobRun run : runs.values()) {
@@ -358,12 +382,9 @@ final class JobManager {
         continue;
       }
       long threshold = Math.max(1000, 3 * typical / 1000);
-      Collection<TaskEntry> slow = grid.tasks().values(Predicates.and(
-          Predicates.equal("jobId", run.id),
-          Predicates.equal("state", TaskEntry.LEASED),
-          Predicates.lessThan("leasedAt", now - threshold)));
-      for (TaskEntry task : slow) {
-        if (task.getReplicaOwner() != null || run.replicated.contains(task.key())) {
+      for (Leased task : leased) {
+        if (!task.jobId().equals(run.id) || task.leasedAt() >= now - threshold
+            || task.replicaOwner() != null || run.replicated.contains(task.key())) {
           continue;
         }
         if (queuesEmpty == null) {
@@ -377,7 +398,7 @@ final class JobManager {
         grid.offer(replicaKey);
         requested.add(replicaKey);
         metrics.counter(MetricNames.TASKS_REPLICATED, "kind", run.kind).increment();
-        LOG.info(() -> "task " + task.key() + " has run " + (now - task.getLeasedAt()) + " ms on " + task.getOwner()
+        LOG.info(() -> "task " + task.key() + " has run " + (now - task.leasedAt()) + " ms on " + task.owner()
             + ", typical is " + typical / 1000 + " ms: replica requested");
       }
     }
@@ -578,12 +599,10 @@ final class JobManager {
 
   // ---- taking tasks back
 
-  private void reapExpiredLeases() {
-    Predicate<String, TaskEntry> expired = Predicates.and(
-        Predicates.equal("state", TaskEntry.LEASED),
-        Predicates.lessThan("leaseExpiry", System.currentTimeMillis()));
-    for (String key : grid.tasks().keySet(expired)) {
-      if (requeue(key, null, Requeue.Reason.LEASE_EXPIRED)) {
+  // The grid checks again that the lease has expired (Requeue): one renewed since the read stays.
+  private void reapExpiredLeases(List<Leased> leased, long now) {
+    for (Leased task : leased) {
+      if (task.leaseExpiry() < now && requeue(task.key(), null, Requeue.Reason.LEASE_EXPIRED)) {
         metrics.counter(MetricNames.LEASE_EXPIRATIONS).increment();
       }
     }
