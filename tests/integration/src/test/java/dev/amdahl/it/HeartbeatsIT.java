@@ -45,6 +45,12 @@ class HeartbeatsIT {
     NodeProcess frozen = cluster.cluster.workers().get(0);
     double expiredBefore = Metrics.sum(cluster.coordinatorHttp(), "amdahl_lease_expirations_total")
         + Metrics.sum(cluster.coordinatorHttp(), "amdahl_tasks_requeued_total");
+    // The registry shows what a worker held at its last pulse: right after another test's job,
+    // it can still show that job's tasks. Idle first, so that holding tasks means this job's.
+    Await.until(frozen.name() + " to hold no tasks", Duration.ofSeconds(60), () -> {
+      JsonObject member = cluster.member(frozen);
+      return member != null && member.getInteger("inFlight", 0) == 0;
+    });
     String id = cluster.submit("sleep", new JsonObject().put("tasks", 24).put("millis", 1_000), null);
     Await.until(frozen.name() + " to hold tasks", Duration.ofSeconds(60), () -> {
       JsonObject member = cluster.member(frozen);
