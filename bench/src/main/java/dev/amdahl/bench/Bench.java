@@ -353,10 +353,10 @@ final class Bench {
         double bestAmdahl = min(amdahlRuns);
         double bestOfEach = ratio(bestLocal, bestAmdahl);
         double fraction = efficiency(ratios, bestOfEach);
-        efficiency.put(millis + "ms", Math.round(fraction * 1000) / 1000.0);
+        efficiency.put(millis + "ms", round3(fraction));
         details.add(new JsonObject().put("taskMillis", millis).put("tasks", tasks)
-            .put("pairRatios", new JsonArray(ratios.stream().map(r -> Math.round(r * 1000) / 1000.0).toList()))
-            .put("medianOfPairs", Math.round(medianOfPairs * 1000) / 1000.0)
+            .put("pairRatios", new JsonArray(ratios.stream().map(Bench::round3).toList()))
+            .put("medianOfPairs", round3(medianOfPairs))
             .put("localRuns", localRuns).put("amdahlRuns", amdahlRuns)
             .put("bestOfEach", new JsonObject().put("localSeconds", bestLocal).put("amdahlSeconds", bestAmdahl)
                 .put("efficiency", bestOfEach))

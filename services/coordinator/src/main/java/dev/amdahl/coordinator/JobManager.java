@@ -363,9 +363,8 @@ final class JobManager {
    */
   private void watchLeases() {
     long now = System.currentTimeMillis();
-    List<Leased> leased = new ArrayList<>();
-    grid.tasks().project(Leased.FIELDS, Predicates.equal("state", TaskEntry.LEASED))
-        .forEach(row -> leased.add(Leased.of(row)));
+    List<Leased> leased = grid.tasks().project(Leased.FIELDS, Predicates.equal("state", TaskEntry.LEASED))
+        .stream().map(Leased::of).toList();
     reapExpiredLeases(leased, now);
     replicateStragglers(leased, now);
   }

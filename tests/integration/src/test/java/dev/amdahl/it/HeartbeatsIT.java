@@ -47,15 +47,9 @@ class HeartbeatsIT {
         + Metrics.sum(cluster.coordinatorHttp(), "amdahl_tasks_requeued_total");
     // The registry shows what a worker held at its last pulse: right after another test's job,
     // it can still show that job's tasks. Idle first, so that holding tasks means this job's.
-    Await.until(frozen.name() + " to hold no tasks", Duration.ofSeconds(60), () -> {
-      JsonObject member = cluster.member(frozen);
-      return member != null && member.getInteger("inFlight", 0) == 0;
-    });
+    Await.until(frozen.name() + " to hold no tasks", Duration.ofSeconds(60), () -> held(frozen) == 0);
     String id = cluster.submit("sleep", new JsonObject().put("tasks", 24).put("millis", 1_000), null);
-    Await.until(frozen.name() + " to hold tasks", Duration.ofSeconds(60), () -> {
-      JsonObject member = cluster.member(frozen);
-      return member != null && member.getInteger("inFlight", 0) > 0;
-    });
+    Await.until(frozen.name() + " to hold tasks", Duration.ofSeconds(60), () -> held(frozen) > 0);
 
     frozen.signal("STOP");
     Await.until("the API to show the frozen worker's pulse growing old", Duration.ofSeconds(30), () -> {
@@ -85,6 +79,12 @@ class HeartbeatsIT {
     assertEquals(new JsonObject().put("sleeps", 6L).put("millis", 36_000L), job.getJsonObject("result"));
     assertEquals(takenBack, Metrics.sum(cluster.coordinatorHttp(), "amdahl_lease_expirations_total")
         + Metrics.sum(cluster.coordinatorHttp(), "amdahl_tasks_requeued_total"), "tasks whose leases lapsed or were taken back");
+  }
+
+  /** The tasks {@code worker} held at its last pulse, as the registry shows them; -1 while it is not in it. */
+  private int held(NodeProcess worker) {
+    JsonObject member = cluster.member(worker);
+    return member == null ? -1 : member.getInteger("inFlight", 0);
   }
 
   // Late results are duplicates or gone; attempts still running when it wakes find their lease lost.
