@@ -463,8 +463,11 @@ final class JobManager {
           partials.add(entry.getResult());
           executionMicros += entry.getMicros();
           // The grid, not the events, says who won: the result's author is not the lease owner.
+          // The loser learns it from the job's end too, also when the leader never heard the
+          // winner's word (a job completed from the grid, by reconcile, has no words to hear).
           if (run.replicated.contains(entry.key()) && !entry.getResultBy().equals(entry.getOwner())) {
             replicasWon++;
+            run.superseded.add(entry.key());
           }
           firstLeasedAt = Math.min(firstLeasedAt, entry.getLeasedAt());
         }
