@@ -16,7 +16,7 @@ public final class CoordinatorMain {
     Logs.setup();
     CoordinatorConfig config = CoordinatorConfig.from(Env.system());
     NodeRuntime node = NodeRuntime.join(config.node());
-    JobStore store = new JobStore(node.grid());
+    JobStore store = new JobStore(node.grid(), LiveProgress.listening(node.vertx().eventBus()));
     JobManager manager = new JobManager(node, store, config);
     node.listen(node.router());
     ApiRouter api = new ApiRouter(node, store, manager, config, Tokens.orGenerated(config.token()));

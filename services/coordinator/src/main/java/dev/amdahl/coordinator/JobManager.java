@@ -58,6 +58,7 @@ final class JobManager {
   private static final int CHUNK = 1000;
   private static final long ORPHAN_AGE_MILLIS = 5_000;
   private static final long RECONCILE_MILLIS = 2_000;
+  private static final long PERSIST_PROGRESS_MILLIS = 1_000;
 
   private final NodeRuntime node;
   private final Grid grid;
@@ -196,8 +197,8 @@ final class JobManager {
         end(run, JobState.CANCELLED, "deadline", job -> job.put("cancelReason", "deadline"));
       } else if (run.complete()) {
         finish(run);
-      } else if (run.doneCount != run.persistedCount) {
-        persistProgress(run);
+      } else {
+        persistProgress(run, now);
       }
     }
   }
@@ -577,19 +578,29 @@ final class JobManager {
     }
   }
 
-  private void persistProgress(JobRun run) {
+  /**
+   * A running job's progress, written into its record at most once a second. The record is for
+   * a coordinator that starts or takes over: the coordinators hear the workers' words as this
+   * leader does and show what they heard ({@link LiveProgress}). Each write is a compare-and-set
+   * of the whole record on the grid member, which on a small machine takes its CPU from the
+   * tasks, and it was an event to every coordinator besides.
+   */
+  private void persistProgress(JobRun run, long now) {
     int done = run.doneCount;
+    if (done == run.persistedCount || now - run.persistedAt < PERSIST_PROGRESS_MILLIS) {
+      return;
+    }
     store.update(run.id, run.stored, job -> JobState.valueOf(job.getString("state")).isFinal() ? null
         : job.put("progress", new JsonObject().put("total", run.total).put("done", done)))
         .ifPresent(stored -> run.stored = stored.value());
     run.persistedCount = done;
-    publishUpdate(run.id, JobState.RUNNING);
+    run.persistedAt = now;
   }
 
   /**
-   * Tells every coordinator that job {@code id} changed, and to what state if that is known
-   * ({@code null}: read the record). A waiting request or a dashboard with no one watching
-   * need not read the record for a change of progress.
+   * Tells every coordinator that job {@code id} changed state, and to which if that is known
+   * ({@code null}: read the record). Progress is not told: the coordinators hear the workers'
+   * words themselves ({@link LiveProgress}).
    */
   private void publishUpdate(String id, JobState state) {
     JsonObject event = new JsonObject().put("jobId", id);

@@ -32,7 +32,9 @@ final class JobRun {
   /** The job's record as the leader last stored it, or null: its next update starts from it. */
   HazelcastJsonValue stored;
   int doneCount;
+  /** The progress last written into the job's record, and when (epoch millis). */
   int persistedCount = -1;
+  long persistedAt;
   /** When a task's result was last heard of (System.nanoTime), or the run began. */
   private long heardNanos = startedNanos;
   private final BitSet done;

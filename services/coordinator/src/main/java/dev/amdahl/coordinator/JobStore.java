@@ -15,15 +15,24 @@ import java.util.function.UnaryOperator;
 /**
  * Job records in the grid, as JSON, so a restarted or newly elected coordinator finds every
  * job where the last one left it. Updates are compare-and-set, so the API (cancelling) and
- * the leader (progress) never overwrite each other.
+ * the leader (progress) never overwrite each other. A running job's record read here shows
+ * the progress the leader last announced ({@link LiveProgress}), which is newer than the count
+ * it writes into the record once a second.
  */
 final class JobStore {
   private final IMap<String, HazelcastJsonValue> jobs;
   private final Grid grid;
+  private final LiveProgress live;
 
+  /** The records as the grid holds them. */
   JobStore(Grid grid) {
+    this(grid, new LiveProgress());
+  }
+
+  JobStore(Grid grid, LiveProgress live) {
     this.grid = grid;
     this.jobs = grid.hazelcast().getMap(Names.JOBS);
+    this.live = live;
   }
 
   /** A record as it is stored in the grid: an {@link #update} that starts from it needs no read. */
@@ -39,13 +48,17 @@ final class JobStore {
 
   Optional<JsonObject> get(String id) {
     HazelcastJsonValue value = jobs.get(id);
-    return Optional.ofNullable(value).map(v -> new JsonObject(v.getValue()));
+    return Optional.ofNullable(value).map(this::read);
+  }
+
+  private JsonObject read(HazelcastJsonValue value) {
+    return live.overlay(new JsonObject(value.getValue()));
   }
 
   /** The newest jobs first, at most {@code limit}. */
   List<JsonObject> list(int limit) {
     return jobs.values().stream()
-        .map(v -> new JsonObject(v.getValue()))
+        .map(this::read)
         .sorted(Comparator.comparing((JsonObject j) -> j.getString("submittedAt")).reversed())
         .limit(limit)
         .toList();
@@ -53,7 +66,7 @@ final class JobStore {
 
   List<JsonObject> inState(JobState state) {
     return jobs.values(Predicates.equal("state", state.name())).stream()
-        .map(v -> new JsonObject(v.getValue()))
+        .map(this::read)
         .sorted(Comparator.comparing(j -> j.getString("submittedAt")))
         .toList();
   }
@@ -72,7 +85,7 @@ final class JobStore {
    * {@link #update(String, UnaryOperator)} that first assumes the record is still {@code known}
    * (what this node last wrote or read of it; null if nothing): while nobody else changed it,
    * an update is one call to the grid instead of a read and a write. The leader writes a
-   * running job's progress four times a second, and nobody else writes to it meanwhile.
+   * running job's progress once a second, and nobody else writes to it meanwhile.
    *
    * @return the record as it now stands, or empty if there is no such job
    */

@@ -164,7 +164,9 @@ final class LiveEvents extends VerticleBase {
           .put("text", "a replica of straggling task " + done.getString("key", jobId + "/" + done.getInteger("index")) + " won on " + nodeId));
     }
     JobSeen seen = jobs.get(jobId);
-    if (seen == null) {
+    // A job not seen yet is read for the event log; one that progressed, for those watching
+    // (read at the next flush, once however many words came: the record shows the words heard).
+    if (seen == null || !clients.isEmpty()) {
       dirtyJobs.add(jobId);
     }
     if (seen != null && !MANDELBROT.equals(seen.kind())) {

@@ -85,8 +85,27 @@ class JobStoreTest {
     assertEquals(3, store.get(id).orElseThrow().getInteger("progress"));
   }
 
+  @Test
+  void aRunningJobReadsWithTheTasksHeardDoneAndAnEndedOneAsStored() {
+    LiveProgress live = new LiveProgress();
+    JobStore heard = new JobStore(new Grid(member), live);
+    JsonObject running = job("RUNNING").put("progress", new JsonObject().put("total", 10).put("done", 2));
+    String id = store.create(running).job().getString("id");
+    live.done(new JsonObject().put("jobId", id).put("index", 0).put("count", 7));
+
+    assertEquals(7, heard.get(id).orElseThrow().getJsonObject("progress").getInteger("done"));
+    assertEquals(7, heard.inState(JobState.RUNNING).stream().filter(j -> j.getString("id").equals(id)).findFirst()
+        .orElseThrow().getJsonObject("progress").getInteger("done"));
+    assertEquals(2, store.get(id).orElseThrow().getJsonObject("progress").getInteger("done"), "a store that hears nothing reads the grid's copy");
+
+    store.update(id, job -> job.put("state", "SUCCEEDED").put("progress", new JsonObject().put("total", 10).put("done", 10)));
+    assertEquals(10, heard.get(id).orElseThrow().getJsonObject("progress").getInteger("done"));
+    assertEquals(0, live.size(), "an ended job's count is forgotten");
+  }
+
   private static JsonObject job(String state) {
-    return new JsonObject().put("id", "job-store-test-" + ++jobs).put("state", state).put("progress", 0);
+    return new JsonObject().put("id", "job-store-test-" + ++jobs).put("state", state).put("progress", 0)
+        .put("submittedAt", "2026-12-07T12:00:0" + jobs % 10 + "Z");
   }
 
   private static LocalMapStats stats() {
