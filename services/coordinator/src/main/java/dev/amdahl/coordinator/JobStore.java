@@ -16,8 +16,8 @@ import java.util.function.UnaryOperator;
  * Job records in the grid, as JSON, so a restarted or newly elected coordinator finds every
  * job where the last one left it. Updates are compare-and-set, so the API (cancelling) and
  * the leader (progress) never overwrite each other. A running job's record read here shows
- * the progress the leader last announced ({@link LiveProgress}), which is newer than the count
- * it writes into the record once a second.
+ * the tasks this coordinator heard done from the workers ({@link LiveProgress}) when that is
+ * more than the count the leader writes into the record once a second.
  */
 final class JobStore {
   private final IMap<String, HazelcastJsonValue> jobs;

@@ -1,5 +1,6 @@
 package dev.amdahl.coordinator;
 
+import dev.amdahl.jobs.JobSpec;
 import dev.amdahl.node.Names;
 import dev.amdahl.node.TaskEvents;
 import io.vertx.core.eventbus.EventBus;
@@ -44,7 +45,7 @@ final class LiveProgress {
     }
 
     synchronized boolean silentSince(long nanos) {
-      return lastNanos < nanos;
+      return lastNanos - nanos < 0;
     }
   }
 
@@ -73,10 +74,10 @@ final class LiveProgress {
   /** A worker's word of one accepted result: {@code jobId}, {@code index}, {@code count} (see {@link TaskEvents#forEachDone}). */
   void done(JsonObject word) {
     String id = word.getString("jobId");
-    if (id == null || !(word.getValue("index") instanceof Integer index) || index < 0) {
+    if (id == null || !(word.getValue("index") instanceof Integer index) || index < 0 || index >= JobSpec.MAX_TASKS) {
       return;
     }
-    int count = word.getValue("count") instanceof Integer c && c > 0 ? c : 1;
+    int count = word.getValue("count") instanceof Integer c && c > 0 ? Math.min(c, JobSpec.MAX_TASKS - index) : 1;
     long now = System.nanoTime();
     running.computeIfAbsent(id, key -> new Heard()).add(index, count, now);
     if (now - sweptNanos > FORGET_NANOS) {

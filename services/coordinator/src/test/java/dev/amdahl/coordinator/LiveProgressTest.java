@@ -1,5 +1,6 @@
 package dev.amdahl.coordinator;
 
+import dev.amdahl.jobs.JobSpec;
 import dev.amdahl.node.Names;
 import dev.amdahl.node.TaskEvents;
 import io.vertx.core.Vertx;
@@ -75,6 +76,7 @@ class LiveProgressTest {
     live.done(new JsonObject().put("jobId", "j1").put("index", "seven"));
     live.done(new JsonObject().put("index", 3));
     live.done(word("j1", -1, 1));
+    live.done(word("j1", JobSpec.MAX_TASKS, 1));
     assertEquals(0, live.size());
     JsonObject queued = new JsonObject().put("id", "j1").put("state", "QUEUED");
     assertEquals(queued.copy(), live.overlay(queued));
