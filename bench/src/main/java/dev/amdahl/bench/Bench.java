@@ -41,6 +41,8 @@ import java.util.concurrent.Future;
 final class Bench {
   private static final Duration READY = Duration.ofSeconds(120);
   private static final int CORES = Runtime.getRuntime().availableProcessors();
+  /** Entries of the warm-up's dense job ({@link #warmUpShape}): one no-op task each. */
+  private static final int DENSE_WARM_UP_ENTRIES = 5000;
   /**
    * The worker of the no-op and efficiency runs: one, with a task thread per core, as a worker
    * runs by default (one per machine): the same threads the local pools get, so that no side
@@ -191,13 +193,27 @@ final class Bench {
 
   /**
    * For about {@code seconds}: no-op tasks, grouped 1 and 2 ms tasks, 100 ms tasks (ten per
-   * core, so that their results go out in batches as the measured job's do) and 10 ms tasks one
-   * per grid entry. Returns how many rounds ran.
+   * core, so that their results go out in batches as the measured job's do), 10 ms tasks one
+   * per grid entry, and {@value #DENSE_WARM_UP_ENTRIES} no-op tasks one per entry. Returns how
+   * many rounds ran.
+   *
+   * <p>The last job is there for the code every entry goes through (its claim, its result,
+   * its word to the coordinators, on the worker, the grid member and the coordinator alike):
+   * the other jobs of a round send a few hundred entries through it, and at four times the
+   * JVM's usual compile thresholds ({@link dev.amdahl.cli.Launcher#JVM_FLAGS}) much of it was
+   * still on its way up the JIT's tiers when the measured jobs ran. In the full suite the no-op
+   * part before the efficiency part does some of that warming (80,000 no-op tasks through
+   * Hazelcast's executor, whose calls take the same Hazelcast paths as claims and results);
+   * the efficiency part run alone had none of it. Three efficiency-only runs with this job
+   * against three without it, alternating: the 100 ms jobs had 0.44 s of the cluster's CPU
+   * beside their tasks instead of 0.52 s, and an efficiency of 0.988 to 0.992 instead of 0.981
+   * to 0.984 (docs/performance.md, twelfth round).
    */
   private static int warmUpShape(JobRunner jobs, long itersPerMs, int seconds) {
     return repeatFor(jobs, seconds, List.of(JobRunner.noop(2000), JobRunner.spin(600, itersPerMs),
         JobRunner.spin(300, itersPerMs * 2), JobRunner.spin(10 * CORES, itersPerMs * 100),
-        JobRunner.spin(50 * CORES, itersPerMs * 10).put("tasksPerEntry", 1)));
+        JobRunner.spin(50 * CORES, itersPerMs * 10).put("tasksPerEntry", 1),
+        JobRunner.noop(DENSE_WARM_UP_ENTRIES).put("tasksPerEntry", 1)));
   }
 
   /** Runs {@code specs} one after the other, round after round, for about {@code seconds}; returns the rounds. */
