@@ -379,13 +379,15 @@ final class Bench {
         details.add(new JsonObject().put("taskMillis", millis).put("tasks", tasks)
             .put("pairRatios", new JsonArray(ratios.stream().map(Bench::round3).toList()))
             .put("medianOfPairs", round3(medianOfPairs))
+            // How far the pairs spread, for a reader to judge the figure's precision and to pool runs.
+            .put("meanOfPairs", round4(mean(ratios))).put("pairsStandardDeviation", round4(standardDeviation(ratios)))
             .put("localRuns", localRuns).put("amdahlRuns", amdahlRuns)
             .put("bestOfEach", new JsonObject().put("localSeconds", bestLocal).put("amdahlSeconds", bestAmdahl)
                 .put("efficiency", bestOfEach))
             .put("amdahlCpuSeconds", amdahlCpu).put("localCpuSeconds", localCpu));
-        log.printf("  %d ms tasks: efficiency %.3f, the lower of the median of pairs %.3f %s and the best of each %.3f (local runs %s, Amdahl runs %s)%n",
+        log.printf("  %d ms tasks: efficiency %.3f, the lower of the median of pairs %.3f %s (mean %.4f, standard deviation %.4f) and the best of each %.3f (local runs %s, Amdahl runs %s)%n",
             millis, fraction, medianOfPairs, ratios.stream().map(r -> String.format(java.util.Locale.ROOT, "%.3f", r)).toList(),
-            bestOfEach, localRuns.encode(), amdahlRuns.encode());
+            mean(ratios), standardDeviation(ratios), bestOfEach, localRuns.encode(), amdahlRuns.encode());
       }
     } finally {
       pool.shutdownNow();
@@ -607,6 +609,20 @@ final class Bench {
    */
   static double efficiency(List<Double> pairRatios, double bestOfEach) {
     return Math.min(median(pairRatios), bestOfEach);
+  }
+
+  static double mean(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+  }
+
+  /** The sample standard deviation (n - 1); NaN for fewer than two values. */
+  static double standardDeviation(List<Double> values) {
+    if (values.size() < 2) {
+      return Double.NaN;
+    }
+    double mean = mean(values);
+    double squares = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
+    return Math.sqrt(squares / (values.size() - 1));
   }
 
   /** The median; of an even count, the mean of the middle two. */

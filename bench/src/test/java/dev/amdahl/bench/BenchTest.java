@@ -26,4 +26,12 @@ class BenchTest {
     // A lucky Amdahl run lifts the best of each; the median of pairs holds.
     assertEquals(0.983, Bench.efficiency(List.of(1.0, 0.983, 0.982), 0.991), 1e-12);
   }
+
+  @Test
+  void thePairsSpreadIsTheirSampleStandardDeviation() {
+    assertEquals(0.99, Bench.mean(List.of(0.98, 0.99, 1.0)), 1e-12);
+    assertEquals(0.01, Bench.standardDeviation(List.of(0.98, 0.99, 1.0)), 1e-12);
+    assertEquals(Math.sqrt(0.5), Bench.standardDeviation(List.of(1.0, 2.0)), 1e-12);
+    assertEquals(Double.NaN, Bench.standardDeviation(List.of(0.99)));
+  }
 }
