@@ -371,6 +371,8 @@ final class Bench {
           ratios.add(localSeconds / amdahlSeconds);
         }
         double medianOfPairs = median(ratios);
+        double meanOfPairs = mean(ratios);
+        double spread = standardDeviation(ratios);
         double bestLocal = min(localRuns);
         double bestAmdahl = min(amdahlRuns);
         double bestOfEach = ratio(bestLocal, bestAmdahl);
@@ -380,14 +382,14 @@ final class Bench {
             .put("pairRatios", new JsonArray(ratios.stream().map(Bench::round3).toList()))
             .put("medianOfPairs", round3(medianOfPairs))
             // How far the pairs spread, for a reader to judge the figure's precision and to pool runs.
-            .put("meanOfPairs", round4(mean(ratios))).put("pairsStandardDeviation", round4(standardDeviation(ratios)))
+            .put("meanOfPairs", round4(meanOfPairs)).put("pairsStandardDeviation", round4(spread))
             .put("localRuns", localRuns).put("amdahlRuns", amdahlRuns)
             .put("bestOfEach", new JsonObject().put("localSeconds", bestLocal).put("amdahlSeconds", bestAmdahl)
                 .put("efficiency", bestOfEach))
             .put("amdahlCpuSeconds", amdahlCpu).put("localCpuSeconds", localCpu));
         log.printf("  %d ms tasks: efficiency %.3f, the lower of the median of pairs %.3f %s (mean %.4f, standard deviation %.4f) and the best of each %.3f (local runs %s, Amdahl runs %s)%n",
             millis, fraction, medianOfPairs, ratios.stream().map(r -> String.format(java.util.Locale.ROOT, "%.3f", r)).toList(),
-            mean(ratios), standardDeviation(ratios), bestOfEach, localRuns.encode(), amdahlRuns.encode());
+            meanOfPairs, spread, bestOfEach, localRuns.encode(), amdahlRuns.encode());
       }
     } finally {
       pool.shutdownNow();
