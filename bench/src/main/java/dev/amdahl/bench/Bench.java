@@ -357,6 +357,7 @@ final class Bench {
         JsonArray amdahlRuns = new JsonArray();
         JsonArray amdahlCpu = new JsonArray();
         List<Double> ratios = new ArrayList<>();
+        List<JsonObject> gaps = new ArrayList<>();
         for (int round = 0; round < pairs; round++) {
           boolean localFirst = round % 2 == 0;
           double localSeconds = localFirst ? forkJoin.seconds() : 0;
@@ -369,7 +370,9 @@ final class Bench {
           localRuns.add(round3(localSeconds));
           amdahlRuns.add(round3(amdahlSeconds));
           ratios.add(localSeconds / amdahlSeconds);
+          gaps.add(gap(CORES, localSeconds, localCpu.getJsonObject(round), amdahlSeconds, amdahlCpu.getJsonObject(round)));
         }
+        JsonObject gap = meanOf(gaps);
         double medianOfPairs = median(ratios);
         double meanOfPairs = mean(ratios);
         double spread = standardDeviation(ratios);
@@ -386,10 +389,14 @@ final class Bench {
             .put("localRuns", localRuns).put("amdahlRuns", amdahlRuns)
             .put("bestOfEach", new JsonObject().put("localSeconds", bestLocal).put("amdahlSeconds", bestAmdahl)
                 .put("efficiency", bestOfEach))
-            .put("amdahlCpuSeconds", amdahlCpu).put("localCpuSeconds", localCpu));
+            .put("amdahlCpuSeconds", amdahlCpu).put("localCpuSeconds", localCpu)
+            .put("gapCoreSeconds", gap));
         log.printf("  %d ms tasks: efficiency %.3f, the lower of the median of pairs %.3f %s (mean %.4f, standard deviation %.4f) and the best of each %.3f (local runs %s, Amdahl runs %s)%n",
             millis, fraction, medianOfPairs, ratios.stream().map(r -> String.format(java.util.Locale.ROOT, "%.3f", r)).toList(),
             meanOfPairs, spread, bestOfEach, localRuns.encode(), amdahlRuns.encode());
+        log.printf("    where a pair's difference went, in core-seconds (means of the pairs): %.3f in all = the tasks' own CPU %+.3f"
+                + " + the tasks' waits for a core %+.3f + task threads idle %+.3f%n",
+            gap.getDouble("total"), gap.getDouble("tasksCpu"), gap.getDouble("tasksWaitedForCpu"), gap.getDouble("taskThreadsIdle"));
       }
     } finally {
       pool.shutdownNow();
@@ -611,6 +618,32 @@ final class Bench {
    */
   static double efficiency(List<Double> pairRatios, double bestOfEach) {
     return Math.min(median(pairRatios), bestOfEach);
+  }
+
+  /**
+   * Where one pair's difference went: how many more core-seconds of {@code cores} cores the
+   * Amdahl run took than the local one, split three ways. The task threads' own CPU (the same
+   * work on both sides: a difference is the machine's drift, or code that runs slower there);
+   * the time they were ready to run but waited for a core, which is the CPU other threads took
+   * (on Amdahl's side the cluster's own work beside the tasks and its JIT; on both the idle
+   * cluster); and the rest, the time a task thread had nothing to run (a job's start and end,
+   * a thread out of work while the other runs the last task).
+   */
+  static JsonObject gap(int cores, double localSeconds, JsonObject localCpu, double amdahlSeconds, JsonObject amdahlCpu) {
+    double total = cores * (amdahlSeconds - localSeconds);
+    double tasksCpu = amdahlCpu.getDouble("tasks") - localCpu.getDouble("tasks");
+    double waited = amdahlCpu.getDouble("tasksWaitedForCpu") - localCpu.getDouble("tasksWaitedForCpu");
+    return new JsonObject().put("total", total).put("tasksCpu", tasksCpu).put("tasksWaitedForCpu", waited)
+        .put("taskThreadsIdle", total - tasksCpu - waited);
+  }
+
+  /** Each field's mean over {@code gaps} (see {@link #gap}), rounded to milliseconds. */
+  static JsonObject meanOf(List<JsonObject> gaps) {
+    JsonObject mean = new JsonObject();
+    for (String field : List.of("total", "tasksCpu", "tasksWaitedForCpu", "taskThreadsIdle")) {
+      mean.put(field, round3(mean(gaps.stream().map(gap -> gap.getDouble(field)).toList())));
+    }
+    return mean;
   }
 
   static double mean(List<Double> values) {

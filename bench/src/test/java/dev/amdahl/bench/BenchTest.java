@@ -1,5 +1,6 @@
 package dev.amdahl.bench;
 
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -33,5 +34,21 @@ class BenchTest {
     assertEquals(0.01, Bench.standardDeviation(List.of(0.98, 0.99, 1.0)), 1e-12);
     assertEquals(Math.sqrt(0.5), Bench.standardDeviation(List.of(1.0, 2.0)), 1e-12);
     assertEquals(Double.NaN, Bench.standardDeviation(List.of(0.99)));
+  }
+
+  @Test
+  void aPairsDifferenceSplitsIntoTheTasksCpuTheirWaitsAndIdleThreads() {
+    // The first 100 ms pair of the thirteenth round's full run, on 2 cores.
+    JsonObject local = new JsonObject().put("tasks", 20.644).put("tasksWaitedForCpu", 0.464);
+    JsonObject amdahl = new JsonObject().put("tasks", 20.745).put("tasksWaitedForCpu", 0.685);
+    JsonObject gap = Bench.gap(2, 10.606, local, 10.827, amdahl);
+    assertEquals(0.442, gap.getDouble("total"), 1e-9);
+    assertEquals(0.101, gap.getDouble("tasksCpu"), 1e-9);
+    assertEquals(0.221, gap.getDouble("tasksWaitedForCpu"), 1e-9);
+    assertEquals(0.120, gap.getDouble("taskThreadsIdle"), 1e-9);
+    JsonObject none = Bench.gap(2, 10.0, local, 10.0, local);
+    JsonObject mean = Bench.meanOf(List.of(gap, none));
+    assertEquals(0.221, mean.getDouble("total"), 1e-9);
+    assertEquals(0.06, mean.getDouble("taskThreadsIdle"), 1e-9);
   }
 }
