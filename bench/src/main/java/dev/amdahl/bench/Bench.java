@@ -459,6 +459,10 @@ final class Bench {
       double steadyFrom = sampler.seconds();
       pause(quick ? 3000 : 8000);
       if (limit == null) {
+        // With --only upgrade, no idle footprint was taken before: the object starts here.
+        if (!result.containsKey("footprint")) {
+          result.put("footprint", new JsonObject());
+        }
         result.getJsonObject("footprint").put("underLoad", footprints(cluster));
       }
       pause(quick ? 3000 : 8000);
