@@ -101,11 +101,14 @@ final class Bench {
       result.put("gridAndCoordinatorReadyMillis", millisSince(clusterStart));
       JobRunner jobs = new JobRunner(cluster.url(), cluster.token());
       JsonArray readyMillis = new JsonArray();
+      // Idle (before the no-op and efficiency parts) and under load (the rolling upgrade): each
+      // part that runs adds its own.
+      result.put("footprint", new JsonObject());
       if (only.contains("noop") || only.contains("efficiency")) {
         NodeProcess single = startTimed(cluster, SINGLE_WORKER_ENV, readyMillis);
         pause(2000);
         JsonArray idle = footprints(cluster);
-        result.put("footprint", new JsonObject().put("idle", idle));
+        result.getJsonObject("footprint").put("idle", idle);
         result.put("idleWorkerRssMiB", idle.stream().map(JsonObject.class::cast)
             .filter(n -> n.getString("service").equals("worker"))
             .mapToDouble(n -> n.getDouble("rssMiB")).max().orElse(Double.NaN));
@@ -459,10 +462,6 @@ final class Bench {
       double steadyFrom = sampler.seconds();
       pause(quick ? 3000 : 8000);
       if (limit == null) {
-        // With --only upgrade, no idle footprint was taken before: the object starts here.
-        if (!result.containsKey("footprint")) {
-          result.put("footprint", new JsonObject());
-        }
         result.getJsonObject("footprint").put("underLoad", footprints(cluster));
       }
       pause(quick ? 3000 : 8000);
