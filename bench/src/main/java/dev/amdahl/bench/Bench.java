@@ -339,7 +339,11 @@ final class Bench {
           work.add(() -> kind.execute(params, task, Cancellation.NONE));
         }
         JsonArray localCpu = new JsonArray();
+        // The cluster stays up, idle, while the local pool runs: what it uses then is taken
+        // from the local run's cores as from Amdahl's, and only the rest is the job's own.
+        JsonArray clusterDuringLocal = new JsonArray();
         Timed forkJoin = () -> {
+          CpuUse idleCluster = CpuUse.of(nodes);
           CpuUse from = CpuUse.ofLocalPools();
           long t0 = System.nanoTime();
           for (Future<SpinKind.Spun> f : pool.invokeAll(work)) {
@@ -347,6 +351,7 @@ final class Bench {
           }
           double seconds = (System.nanoTime() - t0) / 1e9;
           localCpu.add(CpuUse.ofLocalPools().since(from));
+          clusterDuringLocal.add(CpuUse.of(nodes).since(idleCluster));
           return seconds;
         };
         // The speed of this virtual machine drifts by a few percent within a minute, and a
@@ -376,6 +381,7 @@ final class Bench {
           gaps.add(gap(CORES, localSeconds, localCpu.getJsonObject(round), amdahlSeconds, amdahlCpu.getJsonObject(round)));
         }
         JsonObject gap = meanOf(gaps);
+        JsonObject beside = besideTasks(clusterDuringLocal, amdahlCpu);
         double medianOfPairs = median(ratios);
         double meanOfPairs = mean(ratios);
         double spread = standardDeviation(ratios);
@@ -393,13 +399,17 @@ final class Bench {
             .put("bestOfEach", new JsonObject().put("localSeconds", bestLocal).put("amdahlSeconds", bestAmdahl)
                 .put("efficiency", bestOfEach))
             .put("amdahlCpuSeconds", amdahlCpu).put("localCpuSeconds", localCpu)
-            .put("gapCoreSeconds", gap));
+            .put("clusterCpuSecondsDuringLocalRuns", clusterDuringLocal)
+            .put("gapCoreSeconds", gap).put("clusterBesideTasksCoreSeconds", beside));
         log.printf("  %d ms tasks: efficiency %.3f, the lower of the median of pairs %.3f %s (mean %.4f, standard deviation %.4f) and the best of each %.3f (local runs %s, Amdahl runs %s)%n",
             millis, fraction, medianOfPairs, ratios.stream().map(r -> String.format(java.util.Locale.ROOT, "%.3f", r)).toList(),
             meanOfPairs, spread, bestOfEach, localRuns.encode(), amdahlRuns.encode());
         log.printf("    where a pair's difference went, in core-seconds (means of the pairs): %.3f in all = the tasks' own CPU %+.3f"
                 + " + the tasks' waits for a core %+.3f + task threads idle %+.3f%n",
             gap.getDouble("total"), gap.getDouble("tasksCpu"), gap.getDouble("tasksWaitedForCpu"), gap.getDouble("taskThreadsIdle"));
+        log.printf("    the cluster's CPU beside the tasks, in core-seconds (means): %.3f during a local run (the idle cluster),"
+                + " %.3f during an Amdahl run: %+.3f%n",
+            beside.getDouble("duringLocal"), beside.getDouble("duringAmdahl"), beside.getDouble("difference"));
       }
     } finally {
       pool.shutdownNow();
@@ -638,6 +648,27 @@ final class Bench {
     double waited = amdahlCpu.getDouble("tasksWaitedForCpu") - localCpu.getDouble("tasksWaitedForCpu");
     return new JsonObject().put("total", total).put("tasksCpu", tasksCpu).put("tasksWaitedForCpu", waited)
         .put("taskThreadsIdle", total - tasksCpu - waited);
+  }
+
+  /**
+   * The cluster's CPU beside the workers' task threads (Hazelcast, Vert.x, the pulses, the
+   * leader, the JIT: everything but the tasks), the mean over the pairs of each side's run, and
+   * their difference. During a local run the cluster is idle, and what it uses there is taken
+   * from the local pool's cores: only the difference is Amdahl's running of the job.
+   */
+  static JsonObject besideTasks(JsonArray duringLocal, JsonArray duringAmdahl) {
+    double local = mean(cpuBesideTasks(duringLocal));
+    double amdahl = mean(cpuBesideTasks(duringAmdahl));
+    return new JsonObject().put("duringLocal", round3(local)).put("duringAmdahl", round3(amdahl))
+        .put("difference", round3(amdahl - local));
+  }
+
+  private static List<Double> cpuBesideTasks(JsonArray cpu) {
+    List<Double> beside = new ArrayList<>();
+    for (int i = 0; i < cpu.size(); i++) {
+      beside.add(cpu.getJsonObject(i).getDouble("total") - cpu.getJsonObject(i).getDouble("tasks", 0.0));
+    }
+    return beside;
   }
 
   /** Each field's mean over {@code gaps} (see {@link #gap}), rounded to milliseconds. */

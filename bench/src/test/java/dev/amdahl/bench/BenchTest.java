@@ -1,5 +1,6 @@
 package dev.amdahl.bench;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -50,5 +51,21 @@ class BenchTest {
     JsonObject mean = Bench.meanOf(List.of(gap, none));
     assertEquals(0.221, mean.getDouble("total"), 1e-9);
     assertEquals(0.06, mean.getDouble("taskThreadsIdle"), 1e-9);
+  }
+
+  @Test
+  void theClustersCpuBesideTheTasksIsComparedBetweenTheSides() {
+    // The idle cluster during two local runs (its worker's task threads did nothing), and the
+    // same cluster during the two Amdahl runs.
+    JsonArray duringLocal = new JsonArray()
+        .add(new JsonObject().put("tasks", 0.0).put("other.grid", 0.11).put("total", 0.30))
+        .add(new JsonObject().put("tasks", 0.001).put("total", 0.321));
+    JsonArray duringAmdahl = new JsonArray()
+        .add(new JsonObject().put("tasks", 20.3).put("total", 20.72))
+        .add(new JsonObject().put("tasks", 20.2).put("total", 20.6));
+    JsonObject beside = Bench.besideTasks(duringLocal, duringAmdahl);
+    assertEquals(0.31, beside.getDouble("duringLocal"), 1e-9);
+    assertEquals(0.41, beside.getDouble("duringAmdahl"), 1e-9);
+    assertEquals(0.1, beside.getDouble("difference"), 1e-9);
   }
 }
