@@ -33,11 +33,11 @@ import java.util.logging.Logger;
  * <p>A batch of fewer than {@link #ENOUGH} results also waits, for at most
  * {@link #LINGER_MILLIS}, while the worker still has tasks of the batch's jobs to finish:
  * their results are due, and the batch's one write and one event to the coordinator serve
- * them all. A job of 100 ms tasks on two threads sends one write and one event per eight
+ * them all. A job of 100 ms tasks on two threads sends one write and one event per sixteen
  * tasks instead of a write per task and an event per two. The wait never delays a job's end:
  * the last results this worker holds of a job go out at once, and a job cannot end while this
- * worker still runs some of its tasks. What it delays is the word of progress, by half a
- * second at most.
+ * worker still runs some of its tasks. What it delays is the word of progress, by a second at
+ * most.
  *
  * <p>A task stays held (and its lease renewed) until its result is written; if the grid
  * cannot be reached the batch is tried again, and if it never can, the leases lapse and the
@@ -51,14 +51,17 @@ final class ResultWriter {
    * At 100 ms, a job of 100 ms tasks on two threads wrote two or three results at a time: 200
    * tasks woke this thread 590 times for 0.1 s of CPU, and the coordinator's event loop as
    * much again, all of it taken from the tasks on a small machine; at 500 ms, 260 times for
-   * 0.03 s, and the coordinator half as often.
+   * 0.03 s, and the coordinator half as often. At 1 s, with {@link #ENOUGH} raised from 8 to
+   * 16, such a job writes and tells half as often again: the CPU the whole cluster spent on a
+   * job of 200 of those tasks, beyond what it spends idle, fell from 0.19 to 0.16 core-seconds
+   * (the bench's {@code clusterBesideTasksCoreSeconds}; docs/performance.md, fifteenth round).
    */
-  static final long LINGER_MILLIS = 500;
+  static final long LINGER_MILLIS = 1000;
   /**
    * A batch of this many results goes out without waiting for more: its costs are shared well
    * enough, and writing it while the next one gathers keeps a job of short tasks flowing.
    */
-  static final int ENOUGH = 8;
+  static final int ENOUGH = 16;
   private static final int ATTEMPTS = 5;
   private static final long WRITE_TIMEOUT_SECONDS = 30;
   /** Put in the queue by {@link #close}: wakes the writer, which writes what is left and stops. */
