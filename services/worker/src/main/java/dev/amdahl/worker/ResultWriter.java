@@ -52,9 +52,11 @@ final class ResultWriter {
    * tasks woke this thread 590 times for 0.1 s of CPU, and the coordinator's event loop as
    * much again, all of it taken from the tasks on a small machine; at 500 ms, 260 times for
    * 0.03 s, and the coordinator half as often. At 1 s, with {@link #ENOUGH} raised from 8 to
-   * 16, such a job writes and tells half as often again: the CPU the whole cluster spent on a
-   * job of 200 of those tasks, beyond what it spends idle, fell from 0.19 to 0.16 core-seconds
-   * (the bench's {@code clusterBesideTasksCoreSeconds}; docs/performance.md, fifteenth round).
+   * 16, such a job writes and tells half as often again. The CPU the whole cluster spent on a
+   * job of 200 of those tasks beside them and the JIT, beyond what it spends idle, was 0.15 to
+   * 0.18 core-seconds in three runs of the bench against 0.16 and 0.19 in two without: less by
+   * about what the saved writes and events cost, within the runs' spread (docs/performance.md,
+   * fifteenth round).
    */
   static final long LINGER_MILLIS = 1000;
   /**
