@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The cluster as {@code GET /api/cluster} shows it: every Hazelcast member, joined with
@@ -22,13 +23,18 @@ final class ClusterView {
 
   JsonObject snapshot() {
     long now = System.currentTimeMillis();
+    // The members before the registry: a node that drains takes itself out of the registry,
+    // then out of the cluster, so one gone from the members read first is gone from the
+    // registry read after. Read the other way round, a node leaving between the two reads
+    // looked still registered but no longer a member, as a node that died does.
+    Set<Member> current = grid.hazelcast().getCluster().getMembers();
     Map<String, JsonObject> registered = new HashMap<>();
     grid.nodes().values().forEach(json -> {
       JsonObject node = new JsonObject(json);
       registered.put(node.getString("id"), node);
     });
     JsonArray members = new JsonArray();
-    for (Member member : grid.hazelcast().getCluster().getMembers()) {
+    for (Member member : current) {
       String id = member.getAttribute(HazelcastSetup.ATTR_NODE);
       JsonObject node = registered.remove(id);
       if (node == null) {
