@@ -210,7 +210,7 @@ final class Bench {
    * the efficiency part run alone had none of it. Three efficiency-only runs with this job
    * against three without it, alternating: the 100 ms jobs had 0.44 s of the cluster's CPU
    * beside their tasks instead of 0.52 s, and an efficiency of 0.988 to 0.992 instead of 0.981
-   * to 0.984 (docs/performance.md, twelfth round).
+   * to 0.984 (docs/performance-history.md, twelfth round).
    */
   private static int warmUpShape(JobRunner jobs, long itersPerMs, int seconds) {
     return repeatFor(jobs, seconds, List.of(JobRunner.noop(2000), JobRunner.spin(600, itersPerMs),

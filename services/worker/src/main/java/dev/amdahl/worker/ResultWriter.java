@@ -55,7 +55,7 @@ final class ResultWriter {
    * 16, such a job writes and tells half as often again. The CPU the whole cluster spent on a
    * job of 200 of those tasks beside them and the JIT, beyond what it spends idle, was 0.15 to
    * 0.18 core-seconds in three runs of the bench against 0.16 and 0.19 in two without: less by
-   * about what the saved writes and events cost, within the runs' spread (docs/performance.md,
+   * about what the saved writes and events cost, within the runs' spread (docs/performance-history.md,
    * fifteenth round).
    */
   static final long LINGER_MILLIS = 1000;
