@@ -12,9 +12,13 @@
 #              (service coordinator-standby) starts first and takes over leading the jobs
 #              while the published coordinator is replaced; then the standby goes. The standby
 #              and the old coordinator run side by side for AMDAHL_ROLLOUT_OVERLAP seconds
-#              (default 10) before the old one goes: a node that starts in a few seconds could
-#              otherwise come and go between two scrapes (every 5 s), and the dashboards would
-#              never show the two versions together.
+#              (default 10) and, when the project runs Prometheus, until Prometheus has scraped
+#              the standby twice (at most AMDAHL_ROLLOUT_OVERLAP_MAX seconds, default 60) before
+#              the old one goes: Prometheus finds a new container by a DNS lookup every 5 s,
+#              takes up new targets every 5 s and scrapes each within 5 s of that, 15 s and
+#              more on a busy machine, so a standby that starts in a few seconds could
+#              otherwise come and go unrecorded, and the dashboards would never show the two
+#              versions together.
 #
 # A new container that is not healthy within AMDAHL_ROLLOUT_TIMEOUT seconds (default 180), or
 # that exits, stops the rollout: it is removed and the containers already replaced are rolled
@@ -37,6 +41,8 @@ case "$service" in worker | coordinator) ;; *) usage ;; esac
 timeout=${AMDAHL_ROLLOUT_TIMEOUT:-180}
 overlap=${AMDAHL_ROLLOUT_OVERLAP:-10}
 [[ "$overlap" =~ ^[0-9]{1,3}$ ]] || { echo "rollout: AMDAHL_ROLLOUT_OVERLAP must be a whole number of seconds" >&2; exit 2; }
+overlap_max=${AMDAHL_ROLLOUT_OVERLAP_MAX:-60}
+[[ "$overlap_max" =~ ^[0-9]{1,3}$ ]] || { echo "rollout: AMDAHL_ROLLOUT_OVERLAP_MAX must be a whole number of seconds" >&2; exit 2; }
 env_file=${AMDAHL_ENV_FILE:-$home/.env}
 version_var="AMDAHL_$(echo "$service" | tr '[:lower:]' '[:upper:]')_VERSION"
 image_of() { echo "amdahl/$service:$1"; }
@@ -170,6 +176,38 @@ replace_coordinator() {
   compose_at "$1" up -d --no-recreate coordinator >/dev/null 2>&1
 }
 
+# Whether this project's Prometheus has scraped a coordinator of $version at least twice in the
+# last minute: with one sample the two versions could overlap in its record for less than a
+# graph's step. Asked with the promtool inside the Prometheus container, which needs neither a
+# published port nor curl on this machine.
+standby_recorded() {
+  local out
+  out=$(compose exec -T prometheus promtool query instant http://localhost:9090 \
+    "count_over_time(process_uptime_seconds{service=\"coordinator\",version=\"$version\"}[1m]) >= 2" 2>/dev/null) ||
+    return 1
+  [ -n "$out" ]
+}
+
+# Keeps the standby beside the old coordinator: $overlap seconds, and until Prometheus, if this
+# project runs it, has recorded the standby (see the top of this file), $overlap_max at most.
+side_by_side() {
+  local start=$SECONDS
+  if [ -z "$(containers prometheus)" ]; then
+    log "standby is ready; both versions run side by side for ${overlap}s"
+    sleep "$overlap"
+    return 0
+  fi
+  log "standby is ready; both versions run side by side until Prometheus has recorded both (${overlap}s to ${overlap_max}s)"
+  while [ $((SECONDS - start)) -lt "$overlap_max" ]; do
+    if [ $((SECONDS - start)) -ge "$overlap" ] && standby_recorded; then
+      log "Prometheus has recorded $version beside $previous ($((SECONDS - start))s side by side)"
+      return 0
+    fi
+    sleep 1
+  done
+  log "Prometheus has not recorded the standby within ${overlap_max}s; going on (the dashboards may not show both versions)"
+}
+
 rollout_coordinator() {
   local current previous standby new
   current=$(containers coordinator | head -1)
@@ -190,8 +228,7 @@ rollout_coordinator() {
     compose --profile rollout rm -sf coordinator-standby >/dev/null 2>&1 || true
     die "the standby of $version did not become ready; the coordinator stays on $previous"
   fi
-  log "standby is ready; both versions run side by side for ${overlap}s (so monitoring records both)"
-  sleep "$overlap"
+  side_by_side
   log "replacing the published coordinator (the standby leads meanwhile)"
   replace_coordinator "$version" || log "docker compose could not replace the coordinator"
   new=$(containers coordinator | head -1)
