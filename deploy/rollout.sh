@@ -43,6 +43,7 @@ overlap=${AMDAHL_ROLLOUT_OVERLAP:-10}
 [[ "$overlap" =~ ^[0-9]{1,3}$ ]] || { echo "rollout: AMDAHL_ROLLOUT_OVERLAP must be a whole number of seconds" >&2; exit 2; }
 overlap_max=${AMDAHL_ROLLOUT_OVERLAP_MAX:-60}
 [[ "$overlap_max" =~ ^[0-9]{1,3}$ ]] || { echo "rollout: AMDAHL_ROLLOUT_OVERLAP_MAX must be a whole number of seconds" >&2; exit 2; }
+[ "$overlap_max" -ge "$overlap" ] || overlap_max=$overlap
 env_file=${AMDAHL_ENV_FILE:-$home/.env}
 version_var="AMDAHL_$(echo "$service" | tr '[:lower:]' '[:upper:]')_VERSION"
 image_of() { echo "amdahl/$service:$1"; }
