@@ -67,8 +67,22 @@ final class Bench {
 
   /** The parts of the suite, in the order they run; {@code --only} picks some of them. */
   static final List<String> PARTS = List.of("noop", "efficiency", "upgrade", "scaling");
+  /**
+   * How long the cluster of the no-op and efficiency parts warms up, unless {@code --warm-up}
+   * says. The goals are about a cluster that runs, not one that has just started: a node's JVM
+   * goes on compiling its lukewarm code (run once a second, once a batch, once a job) for many
+   * minutes at four times the usual compile thresholds
+   * ({@link dev.amdahl.cli.Launcher#JVM_FLAGS}): on a local cluster, the CPU its other threads
+   * took beside a job's tasks fell by half over its first 16 minutes, and in the suite it was a
+   * fifth to a half lower after 600 or 900 s of warm-up than after 90 s
+   * (docs/performance-history.md, eighteenth round).
+   */
+  static final int WARM_UP_SECONDS = 600;
+  static final int QUICK_WARM_UP_SECONDS = 30;
+  static final int MAX_WARM_UP_SECONDS = 3600;
 
   private final boolean quick;
+  private final int warmUpSeconds;
   private final Set<String> only;
   private final Path home;
   private final Path out;
@@ -77,9 +91,14 @@ final class Bench {
   private final long started = System.nanoTime();
   private final String clusterName = "amdahl-bench-" + ProcessHandle.current().pid();
 
-  /** @param only the {@link #PARTS} to run: all of them, or some to reproduce one number in minutes */
-  Bench(boolean quick, Set<String> only, Path home, Path out, PrintStream log) {
+  /**
+   * @param only the {@link #PARTS} to run: all of them, or some to reproduce one number in minutes
+   * @param warmUpSeconds how long the cluster of the no-op and efficiency parts runs jobs before
+   *     they are measured
+   */
+  Bench(boolean quick, Set<String> only, int warmUpSeconds, Path home, Path out, PrintStream log) {
     this.quick = quick;
+    this.warmUpSeconds = warmUpSeconds;
     this.only = Set.copyOf(only);
     this.home = home;
     this.out = out;
@@ -189,7 +208,7 @@ final class Bench {
    * tasks. The local pools this is compared with run in this JVM, warmed by the calibration.
    */
   private void warmUp(JobRunner jobs, long itersPerMs) {
-    int seconds = quick ? 30 : 90;
+    int seconds = warmUpSeconds;
     step("warming up the cluster for " + seconds + " s (jobs of every measured shape, not measured)");
     result.put("warmUp", new JsonObject().put("seconds", seconds).put("rounds", warmUpShape(jobs, itersPerMs, seconds)));
   }

@@ -25,9 +25,10 @@ public final class AmdahlCli {
                                                   | mandelbrot {width,height,maxIterations,centerX,centerY,scale}
                                                   | sleep {tasks,millis} | spin {tasks,iterations}
         demo                                a local cluster, a demo job with its result, the dashboard left running
-        bench [--quick] [--only PART,...] [--out DIR]
+        bench [--quick] [--only PART,...] [--warm-up SECONDS] [--out DIR]
                                             the benchmark suite, or some of its parts (noop, efficiency,
-                                            upgrade, scaling); writes bench-results/latest.json and PNG charts
+                                            upgrade, scaling), after a warm-up of 600 s (30 s with --quick);
+                                            writes bench-results/latest.json and PNG charts
       """;
 
   private AmdahlCli() {
