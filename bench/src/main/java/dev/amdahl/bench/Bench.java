@@ -208,9 +208,9 @@ final class Bench {
    * tasks. The local pools this is compared with run in this JVM, warmed by the calibration.
    */
   private void warmUp(JobRunner jobs, long itersPerMs) {
-    int seconds = warmUpSeconds;
-    step("warming up the cluster for " + seconds + " s (jobs of every measured shape, not measured)");
-    result.put("warmUp", new JsonObject().put("seconds", seconds).put("rounds", warmUpShape(jobs, itersPerMs, seconds)));
+    step("warming up the cluster for " + warmUpSeconds + " s (jobs of every measured shape, not measured)");
+    result.put("warmUp", new JsonObject().put("seconds", warmUpSeconds)
+        .put("rounds", warmUpShape(jobs, itersPerMs, warmUpSeconds)));
   }
 
   /**

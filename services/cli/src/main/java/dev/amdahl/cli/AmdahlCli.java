@@ -27,8 +27,8 @@ public final class AmdahlCli {
         demo                                a local cluster, a demo job with its result, the dashboard left running
         bench [--quick] [--only PART,...] [--warm-up SECONDS] [--out DIR]
                                             the benchmark suite, or some of its parts (noop, efficiency,
-                                            upgrade, scaling), after a warm-up of 600 s (30 s with --quick);
-                                            writes bench-results/latest.json and PNG charts
+                                            upgrade, scaling), after warming the cluster up (--warm-up sets
+                                            how long); writes bench-results/latest.json and PNG charts
       """;
 
   private AmdahlCli() {
